@@ -1,0 +1,47 @@
+"""The exercise catalog (catalog.yaml) as objects: the only list of exercises in the project."""
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
+COURSE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Exercise:
+    number: int
+    title: str
+    file: str
+    functions: tuple
+    points: float
+    hint: str
+
+    @property
+    def module(self):
+        """The import name an exercise file has, e.g. ex01_activations."""
+        return Path(self.file).stem
+
+
+@lru_cache(maxsize=None)
+def load_catalog(path=CATALOG_FILE):
+    """Reads the catalog; numbered 1..N in order, so exercise N is catalog[N - 1]."""
+    import yaml  # only here: most commands never need the YAML parser
+
+    entries = yaml.safe_load(Path(path).read_text())["exercises"]
+    exercises = tuple(
+        Exercise(e["number"], e["title"], e["file"], tuple(e["functions"]), float(e["points"]),
+                 " ".join(e["hint"].split()))
+        for e in entries
+    )
+    numbers = [e.number for e in exercises]
+    if numbers != list(range(1, len(exercises) + 1)):
+        raise ValueError(f"{path}: exercises must be numbered 1..{len(exercises)} in order, got {numbers}")
+    return exercises
+
+
+def get_exercise(number):
+    """Exercise `number`, or a ValueError that says which numbers exist."""
+    exercises = load_catalog()
+    if not 1 <= number <= len(exercises):
+        raise ValueError(f"there is no exercise {number}; the exercises are 1 to {len(exercises)}")
+    return exercises[number - 1]
