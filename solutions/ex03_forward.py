@@ -1,0 +1,25 @@
+"""Exercise 3: the forward pass of the 2-2-1 network.
+
+Data flows input -> hidden layer -> output. Each layer is a matrix product, a bias and a sigmoid.
+"""
+from ex01_activations import sigmoid
+
+
+def forward(X, params):
+    """The network's prediction for every sample, and the intermediate values.
+
+    Slide:
+        z1 = X W1 + b1        (n, h)
+        a1 = σ(z1)            (n, h)
+        z2 = a1 W2 + b2       (n, 1)
+        y_hat = σ(z2)         (n, 1)
+
+    X: (n, d). params: {"W1": (d, h), "b1": (1, h), "W2": (h, 1), "b2": (1, 1)}.
+    Returns (y_hat, cache) where cache = {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat}: the
+    backward pass reuses these values instead of computing them again.
+    """
+    z1 = X @ params["W1"] + params["b1"]
+    a1 = sigmoid(z1)
+    z2 = a1 @ params["W2"] + params["b2"]
+    y_hat = sigmoid(z2)
+    return y_hat, {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat}

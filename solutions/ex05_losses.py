@@ -1,0 +1,30 @@
+"""Exercise 5: loss functions.
+
+A loss is one number that says how wrong the predictions are; training makes it small.
+"""
+import numpy as np
+
+
+def mse(y, y_hat):
+    """Mean squared error.
+
+    Slide: MSE = (1/n) Σ (y − y_hat)²
+
+    y, y_hat: arrays of the same shape, e.g. (n, 1). Returns a float: the mean over all elements.
+    """
+    return float(np.mean((y - y_hat) ** 2))
+
+
+def bce(y, y_hat):
+    """Binary cross-entropy, averaged over the samples.
+
+    Slide: L = −(1/n) Σ [ y · log(y_hat) + (1 − y) · log(1 − y_hat) ]
+
+    y: (n, 1) of 0/1 labels, y_hat: (n, 1) of probabilities. Returns a float.
+    Lecture check: bce of (y=1, y_hat=0.95) ≈ 0.05, (1, 0.05) ≈ 3.0, (0, 0.95) ≈ 3.0.
+    It must be finite even where y_hat is exactly 0 or 1 (log(0) is -inf): keep y_hat a tiny
+    distance away from 0 and 1 first.
+    """
+    eps = 1e-12
+    y_hat = np.clip(y_hat, eps, 1 - eps)
+    return float(-np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)))
