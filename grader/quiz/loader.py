@@ -1,0 +1,244 @@
+"""Reading a quiz file and refusing it, with one precise line, unless every question is sound.
+
+Everything is checked before anything is asked, so a student never meets a broken question
+halfway through a quiz. The file is read with YAML's BaseLoader: every scalar stays the text
+that was written, so `A: 0.05` keeps its digits, `A: Yes` does not turn into True, and
+`id: 3` is the id "3".
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import QuizError
+from .model import LETTERS, Question, Quiz
+
+TOP_KEYS = ("title", "questions")
+QUESTION_KEYS = ("id", "prompt", "options", "answer", "explanation", "feedback")
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+# The grades CSV has these columns next to one column per question id.
+RESERVED_IDS = ("student", "score", "max_score")
+
+
+class _QuizYamlLoader(yaml.BaseLoader):
+    """BaseLoader (all scalars are strings) that also refuses a key written twice in a mapping.
+
+    Plain YAML keeps the last of two `A:` options silently; in a quiz that loses an option.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str):
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key '{key}'", key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the current folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def load_quiz(path: Path | str, name: str | None = None) -> Quiz:
+    """Reads and validates one quiz file; raises QuizError naming the file and the question."""
+    path = Path(path)
+    where = display_path(path)
+    data = _read_yaml(path, where)
+    return parse_quiz(data, name=name or path.stem, path=path, where=where)
+
+
+def _read_yaml(path: Path, where: str):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QuizError(f"{where}: no such quiz file") from None
+    except IsADirectoryError:
+        raise QuizError(f"{where}: is a folder, not a quiz file") from None
+    except UnicodeDecodeError:
+        raise QuizError(f"{where}: not UTF-8 text") from None
+    except OSError as e:
+        raise QuizError(f"{where}: cannot read the file ({e.strerror})") from None
+    try:
+        return yaml.load(text, Loader=_QuizYamlLoader)
+    except yaml.MarkedYAMLError as e:
+        where_in_file = ""
+        if e.problem_mark is not None:
+            where_in_file = f" (line {e.problem_mark.line + 1}, column {e.problem_mark.column + 1})"
+        problem = " ".join(str(e.problem or e.context or "syntax error").split())
+        raise QuizError(f"{where}: not valid YAML: {problem}{where_in_file}") from None
+    except yaml.YAMLError as e:
+        raise QuizError(f"{where}: not valid YAML: {' '.join(str(e).split())}") from None
+
+
+def parse_quiz(data, *, name: str, path: Path | None = None, where: str | None = None) -> Quiz:
+    """Validates already-parsed YAML data (string scalars, as BaseLoader gives) into a Quiz."""
+    where = where or (display_path(path) if path else name)
+
+    def fail(message: str) -> QuizError:
+        return QuizError(f"{where}: {message}")
+
+    if not isinstance(data, dict):
+        raise fail(f"the top level must be a mapping with 'title' and 'questions', not {_kind(data)}")
+    _check_keys(data, TOP_KEYS, fail, place=" at the top level")
+    title = data.get("title", "")
+    if not isinstance(title, str):
+        raise fail("'title' must be text")
+    raw_questions = data.get("questions")
+    if raw_questions in (None, "", []):
+        raise fail("the quiz has no questions")
+    if not isinstance(raw_questions, list):
+        raise fail("'questions' must be a list of questions")
+
+    questions: list[Question] = []
+    first_seen: dict[str, int] = {}
+    for number, raw in enumerate(raw_questions, start=1):
+        question = _parse_question(raw, number, where)
+        if question.id in first_seen:
+            raise QuizError(f"{where}: question '{question.id}' (#{number}): id '{question.id}' "
+                            f"is already used by question #{first_seen[question.id]}")
+        first_seen[question.id] = number
+        questions.append(question)
+    return Quiz(name=name, title=title.strip() or name, path=path, questions=tuple(questions))
+
+
+def _parse_question(raw, number: int, where: str) -> Question:
+    label = f"question #{number}"
+
+    def fail(message: str) -> QuizError:
+        return QuizError(f"{where}: {label}: {message}")
+
+    if not isinstance(raw, dict):
+        raise fail(f"must be a mapping with id, prompt, options and answer, not {_kind(raw)}")
+    qid = raw.get("id")
+    if isinstance(qid, str) and ID_PATTERN.match(qid.strip()):
+        label = f"question '{qid.strip()}' (#{number})"
+    _check_keys(raw, QUESTION_KEYS, fail)
+
+    if qid in (None, ""):
+        raise fail("has no id")
+    if not isinstance(qid, str):
+        raise fail("'id' must be text")
+    qid = qid.strip()
+    if not ID_PATTERN.match(qid):
+        raise fail(f"id '{qid}' may only use letters, digits, '_', '.' and '-' (it names a CSV column)")
+    if qid in RESERVED_IDS:
+        raise fail(f"id '{qid}' is reserved: the grades CSV already has a '{qid}' column")
+
+    prompt = _text(raw, "prompt", fail, required=True)
+    options = _options(raw.get("options"), fail)
+    shown = ", ".join(options)
+    answer, multi = _answer(raw.get("answer"), options, shown, fail)
+    explanation = _text(raw, "explanation", fail, required=False)
+    feedback = _feedback(raw.get("feedback"), options, shown, fail)
+    return Question(id=qid, prompt=prompt, options=options, answer=answer, multi=multi,
+                    explanation=explanation, feedback=feedback,
+                    origin={letter: letter for letter in options})
+
+
+def _text(raw: dict, key: str, fail, *, required: bool) -> str:
+    value = raw.get(key)
+    if value in (None, ""):
+        if required:
+            raise fail(f"has no {key}")
+        return ""
+    if not isinstance(value, str):
+        raise fail(f"'{key}' must be text, not {_kind(value)}")
+    if required and not value.strip():
+        raise fail(f"has no {key}")
+    return value.strip()
+
+
+def _options(value, fail) -> dict[str, str]:
+    if value in (None, ""):
+        raise fail("has no options")
+    if not isinstance(value, dict):
+        raise fail(f"'options' must be a mapping of letters to texts (A: ..., B: ...), not {_kind(value)}")
+    if len(value) < 2:
+        raise fail(f"has only {len(value)} option; a question needs at least two")
+    letters = list(value)
+    expected = list(LETTERS[:len(letters)])
+    if letters != expected:
+        raise fail(f"option letters must be {', '.join(expected)} in that order, "
+                   f"found {', '.join(map(str, letters))}")
+    options = {}
+    for letter, text in value.items():
+        if not isinstance(text, str):
+            raise fail(f"option {letter} must be text, not {_kind(text)}")
+        if not text.strip():
+            raise fail(f"option {letter} is empty")
+        options[letter] = text.strip()
+    return options
+
+
+def _answer(value, options: dict, shown: str, fail) -> tuple[frozenset[str], bool]:
+    if value in (None, "", []):
+        raise fail("has no answer")
+    if isinstance(value, str):
+        letter = value.strip()
+        if letter not in options:
+            hint = ""
+            several = re.findall(r"[A-Z]", letter)
+            if len(several) > 1 and re.fullmatch(r"[A-Z,+\s]+", letter):
+                hint = f" (write a list like [{', '.join(several)}] for a multi-select answer)"
+            raise fail(f"answer '{letter}' is not one of the options {shown}{hint}")
+        return frozenset([letter]), False
+    if isinstance(value, list):
+        seen: set[str] = set()
+        for item in value:
+            if not isinstance(item, str):
+                raise fail(f"answer list items must be letters, not {_kind(item)}")
+            letter = item.strip()
+            if letter not in options:
+                raise fail(f"answer '{letter}' is not one of the options {shown}")
+            if letter in seen:
+                raise fail(f"answer lists '{letter}' twice")
+            seen.add(letter)
+        return frozenset(seen), True
+    raise fail(f"'answer' must be a letter or a list of letters, not {_kind(value)}")
+
+
+def _feedback(value, options: dict, shown: str, fail) -> dict[str, str]:
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise fail(f"'feedback' must be a mapping of option letters to texts, not {_kind(value)}")
+    feedback = {}
+    for letter, text in value.items():
+        if letter not in options:
+            raise fail(f"feedback for '{letter}', which is not one of the options {shown}")
+        if not isinstance(text, str):
+            raise fail(f"feedback for {letter} must be text, not {_kind(text)}")
+        if text.strip():
+            feedback[letter] = text.strip()
+    return feedback
+
+
+def _check_keys(mapping: dict, allowed: tuple[str, ...], fail, place: str = "") -> None:
+    """Refuses a key the format does not know: a typo like `anwser:` would otherwise vanish."""
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(allowed)})"
+            raise fail(f"unknown key '{key}'{place}{hint}")
+
+
+def _kind(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None or value == "":
+        return "nothing"
+    return f"the text '{value}'"
