@@ -1,6 +1,7 @@
-"""An independent, extended-precision version of the mean BCE loss and central differences.
+"""Numeric gradients of the mean BCE loss, independent of the reference and of student code.
 
-The reference's gradients are float64. Checking them against central differences taken in
+The grader checks the gradient exercises against these, and the project's tests check the
+reference's gradients against them. The analytic gradients are float64. Checking them against central differences taken in
 float64 runs into round-off: an element of size 1e-7 (a hidden unit with a tiny outgoing
 weight) gets a relative error near 1e-5 whatever h is. In np.longdouble (80-bit on x86-64,
 eps 1e-19) with h = 1e-6, the numeric side is accurate to well below 1e-7 relative.
@@ -42,3 +43,21 @@ def central_difference(f, x, h=H):
 
 def extended(*arrays):
     return [np.asarray(a, dtype=LD) for a in arrays]
+
+
+def relative_error(a, b):
+    """max over elements of |a − b| / max(1e-8, |a| + |b|), the course's measure."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return float("inf")
+    with np.errstate(invalid="ignore"):
+        err = np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
+    return float(np.nanmax(np.where(np.isnan(err), np.inf, err))) if err.size else 0.0
+
+
+def gradient_of(loss, x):
+    """The numeric gradient of loss(v) at x in extended precision, as float64.
+
+    loss is written with plain NumPy operators, so it runs in whatever precision v has.
+    """
+    return central_difference(loss, np.asarray(x, dtype=LD))

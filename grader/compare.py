@@ -1,0 +1,174 @@
+"""Compares a student's answer with the reference's, and says in plain words how they differ.
+
+Arrays are compared in float64 with a relative tolerance of 1e-6. Small arrays are shown whole;
+large ones are summarized by their shape and worst element, so feedback stays readable.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .plain_data import Opaque
+
+RTOL, ATOL = 1e-6, 1e-9
+SHOW_MAX = 12   # arrays with more elements than this are summarized, not printed
+ANY = object()  # an expected value that any answer matches (a part a test does not judge)
+
+
+@dataclass
+class Mismatch:
+    message: str
+    diagnosis: str = ""
+    got_array: object = None   # the answer as a float array when it could be read as numbers
+    expected: object = None    # the expected value at the place where they differ
+    path: tuple = ()           # where: () for the whole answer, (1, "a1") for answer[1]["a1"]
+
+
+def describe(value):
+    """A short type-and-shape description: 'array (3, 1)', 'list of 3', 'float', 'None'."""
+    if isinstance(value, np.ndarray):
+        return f"array {shape_text(value.shape)}" + ("" if value.dtype.kind == "f" else f" of {value.dtype}")
+    if value is None:
+        return "None"
+    if isinstance(value, Opaque):
+        return f"a {value.type}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} of {len(value)}"
+    if isinstance(value, dict):
+        return f"dict with keys {sorted(map(str, value))}"
+    return type(value).__name__
+
+
+def shape_text(shape):
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def show(value):
+    """The value for a feedback line: whole when small, summarized when large."""
+    if isinstance(value, np.ndarray):
+        if value.size <= SHOW_MAX:
+            return f"{shape_text(value.shape)} " + np.array2string(
+                value, precision=6, separator=", ", suppress_small=True).replace("\n", "")
+        return f"{shape_text(value.shape)} array, {value.size} elements"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, Opaque):
+        return f"{value.type}: {value.repr[:80]}"
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def as_number_array(value):
+    """value as a float64 array, or None when it is not made of numbers."""
+    if isinstance(value, (Opaque, str, dict)) or value is None:
+        return None
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return arr
+
+
+def close(a, b):
+    return a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL)
+
+
+def worst_element(got, expected):
+    """'worst at [1, 0]: expected 0.25, got 0.75' for two arrays of one shape."""
+    diff = np.abs(got - expected)
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    idx = np.unravel_index(int(np.argmax(diff)), got.shape) if got.ndim else ()
+    where = "[" + ", ".join(map(str, idx)) + "]"
+    bad = int(np.count_nonzero(~np.isclose(got, expected, rtol=RTOL, atol=ATOL)))
+    return (f"{bad} of {got.size} elements differ; worst at {where}: "
+            f"expected {expected[idx]:.6g}, got {got[idx]:.6g}")
+
+
+def compare(got, expected, where="the result", path=()):
+    """None when got matches expected (type, shape and values); otherwise a Mismatch."""
+    if expected is ANY:
+        return None
+    if isinstance(expected, dict):
+        return _compare_dict(got, expected, where, path)
+    if isinstance(expected, tuple):
+        return _compare_tuple(got, expected, where, path)
+    m = _compare_array(got, expected, where) if isinstance(expected, np.ndarray) else _compare_number(got, expected, where)
+    if m:
+        m.expected, m.path = expected, path
+    return m
+
+
+def _compare_dict(got, expected, where, path):
+    if not isinstance(got, dict):
+        return Mismatch(f"{where} should be a dict with keys {sorted(expected)}, got {describe(got)}")
+    missing = [k for k in expected if k not in got]
+    if missing:
+        return Mismatch(f"{where} has no key {', '.join(map(repr, missing))} "
+                        f"(its keys: {sorted(map(str, got))})")
+    for key in expected:
+        m = compare(got[key], expected[key], f"{where}[{key!r}]", path + (key,))
+        if m:
+            return m
+    return None
+
+
+def _compare_tuple(got, expected, where, path):
+    if not isinstance(got, (tuple, list)):
+        return Mismatch(f"{where} should be a tuple of {len(expected)}, got {describe(got)}: {show(got)}")
+    if len(got) != len(expected):
+        return Mismatch(f"{where} should be a tuple of {len(expected)} values, got {len(got)}")
+    for i, (g, e) in enumerate(zip(got, expected)):
+        m = compare(g, e, f"{where}[{i}]", path + (i,))
+        if m:
+            return m
+    return None
+
+
+def _compare_number(got, expected, where):
+    arr = as_number_array(got)
+    if arr is None:
+        return Mismatch(f"{where} should be a number, got {describe(got)}")
+    if arr.ndim > 0:
+        return Mismatch(f"{where} should be a single number, got {describe(got)}: {show(got)}",
+                        "an array where a number belongs: return float(...) of the result")
+    value = float(arr)
+    if not np.isfinite(value) and np.isfinite(expected):
+        return Mismatch(f"{where}: expected {expected:.6g}, got {value}",
+                        "NaN or inf: a log of 0 or an overflow at an extreme input", arr)
+    if not np.isclose(value, expected, rtol=RTOL, atol=ATOL):
+        return Mismatch(f"{where}: expected {float(expected):.6g}, got {value:.6g}", got_array=arr)
+    return None
+
+
+def _compare_array(got, expected, where):
+    if got is None:
+        return Mismatch(f"{where}: expected {describe(expected)}, got None", "the function returns nothing: a missing `return`?")
+    if isinstance(got, Opaque):
+        return Mismatch(f"{where}: expected {describe(expected)}, got {show(got)}")
+    arr = as_number_array(got)
+    if arr is None:
+        return Mismatch(f"{where}: expected {describe(expected)}, got {describe(got)}")
+    if not isinstance(got, np.ndarray):
+        if arr.ndim == 0 and expected.size == 1 and expected.ndim > 0:
+            return Mismatch(f"{where}: expected an array of shape {shape_text(expected.shape)}, got the number {show(got)}",
+                            "keepdims was lost: the sum collapsed to a bare number; use .sum(axis=0, keepdims=True)", arr)
+        if arr.shape == expected.shape and close(arr, expected):
+            return Mismatch(f"{where}: the numbers are right but it is a {type(got).__name__}, not a NumPy array",
+                            "a list where an array belongs: build the result with NumPy (np.array(...))", arr)
+        if arr.ndim > 0:
+            return Mismatch(f"{where}: expected {describe(expected)}, got {describe(got)}", got_array=arr)
+    if isinstance(got, np.ndarray) and got.dtype.kind not in "biuf":
+        return Mismatch(f"{where}: expected a float array, got an array of {got.dtype}")
+    if arr.shape != expected.shape:
+        return Mismatch(f"{where}: expected shape {shape_text(expected.shape)}, got {shape_text(arr.shape)}",
+                        got_array=arr)
+    if not np.all(np.isfinite(arr)) and np.all(np.isfinite(expected)):
+        i = np.unravel_index(int(np.argmax(~np.isfinite(arr))), arr.shape) if arr.ndim else ()
+        return Mismatch(f"{where}: element {list(i)} is {arr[i]} (expected {expected[i]:.6g})",
+                        "NaN or inf at an extreme input: an overflow in exp or a log of 0", arr)
+    if close(arr, expected):
+        return None
+    if expected.size <= SHOW_MAX:
+        text = f"{where}:\n  expected {show(expected)}\n  got      {show(arr)}"
+    else:
+        text = f"{where} (shape {shape_text(expected.shape)}): {worst_element(arr, expected)}"
+    return Mismatch(text, got_array=arr)

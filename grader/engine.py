@@ -1,0 +1,82 @@
+"""Grades an exercise: hidden tests -> the student's code in a sandbox -> judged here.
+
+The student's answers come back as plain data and are judged in this process, so nothing the
+student's code does (patching numpy, exiting, forging output) can decide its own verdict. The
+exercise's imports of earlier exercises get the reference's functions, so one mistake costs
+points in one exercise only.
+"""
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+import reference
+from .catalog import load_catalog
+from .hidden import build_tests
+from .results import ExerciseResult, TestResult
+from .sandbox import run_student
+
+STUDENT_SEED = 1          # `grade exercise` / `grade all` unless --seed
+INSTRUCTOR_SEED = 20261   # `grade batch` unless --seed: hard-coding the student seed's answers fails here
+DEFAULT_TIMEOUT = 5.0     # seconds for one exercise: its import and every hidden call
+
+
+@lru_cache(maxsize=64)
+def hidden_tests(number, seed):
+    """The tests of one exercise for one seed, built once per process (the batch reuses them)."""
+    tests = build_tests(number, np.random.default_rng([seed, number]))
+    exercise = load_catalog()[number - 1]
+    total = sum(t.points for t in tests)
+    if abs(total - exercise.points) > 1e-9:
+        raise RuntimeError(f"exercise {number}: hidden tests add up to {total} points, the catalog says {exercise.points}")
+    return tests
+
+
+@lru_cache(maxsize=None)
+def redirects(number):
+    """Every other exercise module, filled with the reference's functions."""
+    return {e.module: {name: getattr(reference, name) for name in e.functions}
+            for e in load_catalog() if e.number != number}
+
+
+def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT):
+    """The ExerciseResult of the student's file exercise.file in `folder`."""
+    start = time.perf_counter()
+    tests = hidden_tests(exercise.number, seed)
+    calls = [call for test in tests for call in test.calls]
+    outcome = run_student(Path(folder) / exercise.file, exercise.module, calls,
+                          redirects=redirects(exercise.number), timeout=timeout)
+    result = ExerciseResult(exercise.number, exercise.title, output=outcome.output)
+    if outcome.status == "missing":
+        result.status, result.reason = "not started", outcome.reason
+    elif outcome.status != "ok":
+        result.status, result.reason = "error", outcome.reason
+
+    position = 0
+    for k, test in enumerate(tests, start=1):
+        answers = outcome.results[position:position + len(test.calls)]
+        position += len(test.calls)
+        number = f"{exercise.number}.{k}"
+        if len(answers) < len(test.calls):
+            why = outcome.reason or "the student's code stopped before this test ran"
+            result.tests.append(TestResult(test.name, number, test.points, False, f"not run: {why}"))
+            continue
+        verdict = test.judge(answers)
+        result.tests.append(TestResult(test.name, number, test.points, verdict.passed, verdict.output,
+                                       verdict.diagnosis))
+
+    if outcome.status == "ok":
+        errors = [r.error for r in outcome.results]
+        if errors and all(e is not None and e.not_implemented for e in errors):
+            result.status = "not started"
+        elif all(t.passed for t in result.tests):
+            result.status = "done"
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def grade_folder(folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT, numbers=None):
+    """Every exercise (or those numbered in `numbers`) of one student's folder."""
+    return [grade_exercise(e, folder, seed, timeout) for e in load_catalog()
+            if numbers is None or e.number in numbers]

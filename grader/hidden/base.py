@@ -1,0 +1,196 @@
+"""The building blocks of hidden tests: a test is a list of sandbox calls plus a judge.
+
+The calls go to the student's code in a child process; the judge runs here, in the grader's
+process, on the plain-data answers that came back, and compares them with the reference.
+"""
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+import reference
+from ..compare import compare, describe, shape_text, show
+from ..mistakes import recognize
+from ..numeric import relative_error
+from ..sandbox import Call, FunctionSpec
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    output: str = ""
+    diagnosis: str = ""
+
+
+@dataclass
+class HiddenTest:
+    name: str
+    points: float
+    calls: list
+    judge: Callable   # (list of CallResult, one per call) -> Verdict
+    functions: tuple = field(default=())   # the student functions it exercises
+
+
+def arg_names(function):
+    return list(inspect.signature(getattr(reference, function)).parameters)
+
+
+def brief(value):
+    if isinstance(value, np.ndarray):
+        return shape_text(value.shape) if value.size > 4 else show(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} {brief(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, FunctionSpec):
+        return f"f = {value.name}"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value)
+
+
+def call_text(function, args):
+    """'dz2(y_hat (3, 1), y (3, 1))': what was called, on which shapes."""
+    names = arg_names(function)
+    parts = [f"{names[i] if i < len(names) else '?'} {brief(a)}" for i, a in enumerate(args)]
+    return f"{function}({', '.join(parts)})"
+
+
+def error_text(function, err):
+    """A student exception as one or two lines: type, message, the line of their file."""
+    if err.not_implemented:
+        return f"{function} is not started: it still raises NotImplementedError"
+    text = f"{function} raised {err.type}: {err.message}"
+    if err.line:
+        text += f"\n  at line {err.line} of your file: {err.source_line}"
+    return text
+
+
+def error_diagnosis(err):
+    msg = err.message
+    if err.type == "ValueError" and ("matmul" in msg or "not aligned" in msg):
+        return "a matrix product with mismatched shapes: check which operand needs .T"
+    if err.type == "ValueError" and "broadcast" in msg:
+        return "shapes that do not broadcast: compare each operand's shape with the docstring"
+    if err.type == "KeyError":
+        return "a dict key that does not exist: the keys are \"W1\", \"b1\", \"W2\", \"b2\" (and \"z1\", \"a1\", \"z2\", \"y_hat\" in the cache)"
+    return ""
+
+
+def same_data(a, b):
+    """Exact equality of plain data, NaN equal to NaN: used to see whether inputs were changed."""
+    if isinstance(a, FunctionSpec):
+        return True
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same_data(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return isinstance(b, (list, tuple)) and len(a) == len(b) and all(same_data(x, y) for x, y in zip(a, b))
+    return a == b or (a != a and b != b)
+
+
+def changed_inputs(function, args, result):
+    """The names of the arguments the student's function changed in place."""
+    if result.args_after is None:
+        return []
+    after = result.args_after[0]
+    names = arg_names(function)
+    return [names[i] for i, (a, b) in enumerate(zip(args, after)) if not same_data(a, b)]
+
+
+INPLACE = ("the inputs were modified in place: an operation like -=, *= or x[i] = ... on an argument "
+           "changes the caller's array; compute a new array instead (or work on a .copy())")
+
+
+def judge_call(function, args, result, expected, *, mistakes=(), n=None, kind="gradient"):
+    """A Verdict for one call: its error, its answer against `expected`, and its inputs left alone."""
+    head = call_text(function, args)
+    if result.error is not None:
+        return Verdict(False, f"{head}\n{error_text(function, result.error)}", error_diagnosis(result.error))
+    mismatch = compare(result.value, expected, "the result")
+    if mismatch:
+        diagnosis = mismatch.diagnosis or recognize(mismatch.got_array, mismatch.expected, args, mistakes, n, kind,
+                                                    mismatch.path)
+        return Verdict(False, f"{head}\n{mismatch.message}", diagnosis)
+    changed = changed_inputs(function, args, result)
+    if changed:
+        return Verdict(False, f"{head}\nreturned the right answer but changed its input {', '.join(changed)}", INPLACE)
+    return Verdict(True)
+
+
+def first_failure(verdicts, what):
+    """All cases must pass; report the first failure and how many failed."""
+    bad = [v for v in verdicts if not v.passed]
+    if not bad:
+        return Verdict(True, f"passed on {len(verdicts)} {what}")
+    note = f"failed {len(bad)} of {len(verdicts)} {what}; the first:\n"
+    return Verdict(False, note + bad[0].output, bad[0].diagnosis)
+
+
+def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_of=None, kind="gradient",
+               what="cases", check_inputs=True):
+    """A test that calls `function` on every case and wants the reference's answer for each.
+
+    cases: argument tuples; expected: (*args) -> the right answer (the reference's by default),
+    or a list with the right answer of each case; n_of: (*args) -> the number of samples, for
+    'n times too large' diagnoses; check_inputs: also fail when an argument was changed in place.
+    """
+    expected = expected or getattr(reference, function)
+    answers = expected if isinstance(expected, list) else [expected(*args) for args in cases]
+    calls = [Call(function, tuple(args), return_args=check_inputs) for args in cases]
+
+    def judge(results):
+        verdicts = [judge_call(function, args, res, want, mistakes=mistakes,
+                               n=n_of(*args) if n_of else None, kind=kind)
+                    for args, res, want in zip(cases, results, answers)]
+        return first_failure(verdicts, what)
+
+    return HiddenTest(name, points, calls, judge, (function,))
+
+
+def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=None, check_inputs=True):
+    """value_test against numeric gradients of the mean BCE loss, reporting the relative error.
+
+    numeric: the numeric gradient for each case, computed by grader.numeric in extended precision.
+    """
+    inner = value_test(name, points, function, cases, expected=numeric, mistakes=mistakes, n_of=n_of,
+                       check_inputs=check_inputs)
+
+    def judge(results):
+        verdict = inner.judge(results)
+        errors = [_relative_error(res.value, want) for res, want in zip(results, numeric) if res.error is None]
+        errors = [e for e in errors if e is not None]
+        if errors:
+            verdict.output += f"
+worst relative error against the numeric gradient: {max(errors):.2e}"
+        return verdict
+
+    return HiddenTest(name, points, inner.calls, judge, (function,))
+
+
+def _relative_error(got, want):
+    """The course's relative error of an answer (an array, or a dict of arrays), None if unreadable."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict) or not all(isinstance(got.get(k), np.ndarray) for k in want):
+            return None
+        return max(relative_error(got[k], want[k]) for k in want)
+    return relative_error(got, want) if isinstance(got, np.ndarray) else None
+
+
+def inputs_kept_test(name, points, function, cases):
+    """A test that only wants every argument left exactly as it was passed in."""
+    calls = [Call(function, tuple(args), return_args=True) for args in cases]
+
+    def judge(results):
+        verdicts = []
+        for args, res in zip(cases, results):
+            head = call_text(function, args)
+            if res.error is not None:
+                verdicts.append(Verdict(False, f"{head}\n{error_text(function, res.error)}"))
+                continue
+            changed = changed_inputs(function, args, res)
+            verdicts.append(Verdict(not changed, f"{head}\nchanged its input {', '.join(changed)}" if changed else "",
+                                    INPLACE if changed else ""))
+        return first_failure(verdicts, what="calls")
+
+    return HiddenTest(name, points, calls, judge, (function,))

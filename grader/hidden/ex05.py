@@ -1,0 +1,77 @@
+"""Hidden tests of exercise 5: mse and bce, including y_hat exactly 0 or 1."""
+import numpy as np
+
+import reference
+from ..compare import ANY
+from ..mistakes import Mistake
+from .base import HiddenTest, Verdict, call_text, error_text, first_failure, value_test
+from .inputs import labels, shapes
+from ..sandbox import Call
+from ..compare import as_number_array, describe
+
+
+def _n(y, y_hat):
+    return np.shape(y)[0]
+
+
+def _bce_raw(y, y_hat, log=np.log):
+    return -np.mean(y * log(y_hat) + (1 - y) * log(1 - y_hat))
+
+
+BCE_MISTAKES = [
+    Mistake("log base 10: the cross-entropy uses the natural log, np.log", lambda y, p: _bce_raw(y, p, np.log10)),
+    Mistake("the (1 − y) · log(1 − y_hat) term is missing: a label 0 must cost something too",
+            lambda y, p: -np.mean(y * np.log(p))),
+    Mistake("the arguments are swapped: bce(y, y_hat) takes the labels first", lambda y, p: _bce_raw(p, y)),
+    Mistake("that is the MSE, not the cross-entropy", lambda y, p: np.mean((y - p) ** 2)),
+]
+
+
+def _judge_extreme(args, result):
+    """bce at y_hat exactly 0 or 1: finite, about 0 when right, large when confidently wrong."""
+    y, y_hat = args
+    head = call_text("bce", args)
+    if result.error is not None:
+        return Verdict(False, f"{head}\n{error_text('bce', result.error)}")
+    v = as_number_array(result.value)
+    if v is None or v.ndim > 0:
+        return Verdict(False, f"{head}\nexpected a number, got {describe(result.value)}")
+    v = float(v)
+    if not np.isfinite(v):
+        return Verdict(False, f"{head}\ngot {v}", "NaN or inf at y_hat = 0 or 1: log(0) is -inf; clip y_hat into [eps, 1 − eps] first")
+    wrong = np.mean(np.abs(y - y_hat))  # the share of confidently wrong answers
+    if wrong == 0 and abs(v) > 1e-6:
+        return Verdict(False, f"{head}\nevery answer is exactly right, so the loss should be about 0, got {v:.6g}",
+                       "the clipping eps is too large")
+    if wrong > 0 and v < 5 * wrong:
+        return Verdict(False, f"{head}\na confident wrong answer should cost a lot, got only {v:.6g}",
+                       "the clipping eps is too large: use something tiny like 1e-12")
+    return Verdict(True)
+
+
+def tests(rng):
+    cases = []
+    for n, _, _ in shapes(rng, 5):
+        y = labels(rng, n)
+        cases.append((y, reference.sigmoid(rng.normal(scale=2, size=(n, 1)))))
+    mse_cases = cases + [(rng.normal(size=(3, 2)), rng.normal(size=(3, 2)))]
+    lecture = [(np.array([[1.0]]), np.array([[0.95]])), (np.array([[1.0]]), np.array([[0.05]])),
+               (np.array([[0.0]]), np.array([[0.95]])), (np.array([[1.0], [1.0], [0.0], [0.0]]),
+                                                          np.array([[0.95], [0.05], [0.95], [0.05]]))]
+    extreme = [(np.array([[1.0], [0.0]]), np.array([[1.0], [0.0]])),
+               (np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]])),
+               (np.array([[1.0], [0.0], [1.0]]), np.array([[1.0], [0.0], [0.0]]))]
+
+    def judge_extreme(results):
+        return first_failure([_judge_extreme(a, r) for a, r in zip(extreme, results)], "batches")
+
+    return [
+        value_test("mse is the mean of the squared errors", 2, "mse", mse_cases, n_of=_n, kind="loss",
+                   mistakes=[Mistake("a square root: that is the RMSE", lambda y, p: np.sqrt(np.mean((y - p) ** 2))),
+                             Mistake("the errors are not squared", lambda y, p: np.mean(np.abs(y - p)))]),
+        value_test("bce is the mean binary cross-entropy", 2, "bce", cases, n_of=_n, kind="loss", mistakes=BCE_MISTAKES),
+        value_test("bce reproduces the lecture's table (0.05, 3.0, 3.0)", 1, "bce", lecture, n_of=_n, kind="loss",
+                   mistakes=BCE_MISTAKES),
+        HiddenTest("bce is finite where y_hat is exactly 0 or 1", 1, [Call("bce", a) for a in extreme], judge_extreme,
+                   ("bce",)),
+    ]

@@ -1,0 +1,31 @@
+"""Hidden tests of exercise 7: da1, dz1, dW1, db1, against the reference and numeric gradients."""
+import numpy as np
+
+from ..mistakes import Mistake
+from .base import gradient_test, value_test
+from .gradients import DZ1_MISTAKES, cases, numeric_gradients
+
+DB1_MISTAKES = [Mistake("returned dz1 itself: the bias gradient sums dz1 over the samples", lambda g: g)]
+
+
+def tests(rng):
+    cs = cases(rng)
+    nums = [numeric_gradients(c) for c in cs]
+    n_first = lambda a, *rest: np.shape(a)[0]  # noqa: E731
+    da1_args = [(c["dz2"], c["p"]["W2"]) for c in cs]
+    dz1_args = [(c["da1"], c["c"]["a1"]) for c in cs]
+    dw1_args = [(c["X"], c["dz1"]) for c in cs]
+    db1_args = [(c["dz1"],) for c in cs]
+    return [
+        gradient_test("da1 matches the numeric gradient", 1, "da1", da1_args, [g["a1"] for g in nums], n_of=n_first),
+        value_test("da1 = dz2 W2ᵀ has a1's shape (n, h)", 1, "da1", da1_args, n_of=n_first),
+        gradient_test("dz1 matches the numeric gradient", 1, "dz1", dz1_args, [g["z1"] for g in nums],
+                      mistakes=DZ1_MISTAKES, n_of=n_first),
+        value_test("dz1 = da1 ⊙ a1(1 − a1)", 1, "dz1", dz1_args, mistakes=DZ1_MISTAKES, n_of=n_first),
+        gradient_test("dW1 matches the numeric gradient", 1, "dw1", dw1_args, [g["W1"] for g in nums], n_of=n_first),
+        value_test("dW1 = Xᵀ dz1 has W1's shape (d, h)", 1, "dw1", dw1_args, n_of=n_first),
+        gradient_test("db1 matches the numeric gradient", 1, "db1", db1_args, [g["b1"] for g in nums],
+                      mistakes=DB1_MISTAKES, n_of=n_first),
+        value_test("db1 sums dz1 over the samples into shape (1, h)", 1, "db1", db1_args, mistakes=DB1_MISTAKES,
+                   n_of=n_first),
+    ]

@@ -1,0 +1,76 @@
+"""Recognizes classic mistakes in a wrong answer, so feedback can name them.
+
+Two kinds: generic ones read from the answer alone (transposed, keepdims lost, sign flipped,
+off by the factor n), and specific ones that an exercise lists as a `Mistake`: a label and
+the function computing what that mistake returns for the same inputs.
+"""
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .compare import close, shape_text
+
+
+@dataclass(frozen=True)
+class Mistake:
+    label: str
+    wrong: Callable   # (*args) -> what a student making this mistake returns
+
+
+def recognize(got, expected, args=(), mistakes=(), n=None, kind="gradient", path=()):
+    """The label of the first mistake `got` matches, or ''.
+
+    got: the student's answer (at `path` inside the whole answer) as a float array; expected:
+    the reference's value there; mistakes compute whole answers, and are looked at at `path`;
+    n: the number of samples, when a factor n is meaningful; kind: 'gradient' or 'loss'.
+    """
+    if got is None:
+        return ""
+    for mistake in mistakes:
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                wrong = mistake.wrong(*args)
+                for step in path:
+                    wrong = wrong[step]
+                wrong = np.asarray(wrong, dtype=np.float64)
+        except Exception:  # a mistake model that does not apply to these inputs
+            continue
+        if wrong.shape == got.shape and close(got, wrong) and not _same(wrong, expected):
+            return mistake.label
+    return _generic(got, np.asarray(expected, dtype=np.float64), n, kind)
+
+
+def _same(a, b):
+    b = np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and close(a, b)
+
+
+def _generic(got, exp, n, kind):
+    if got.shape != exp.shape:
+        if exp.ndim == 2 and got.shape == exp.T.shape and close(got, exp.T):
+            return (f"the result is transposed: {shape_text(got.shape)} instead of {shape_text(exp.shape)}; "
+                    "check the order of the matrix product and where the .T goes")
+        if got.size == exp.size and close(got.reshape(exp.shape), exp):
+            if got.ndim < exp.ndim:
+                return (f"keepdims was lost: {shape_text(exp.shape)} became {shape_text(got.shape)}; "
+                        "sum with axis=0, keepdims=True")
+            return f"the right numbers in the wrong shape {shape_text(got.shape)}"
+        if exp.ndim == 2 and exp.shape[0] == 1 and got.ndim == 2 and got.shape[1] == 1 and got.shape[0] != 1:
+            return "summed over the wrong axis: axis=0 sums over the samples (rows)"
+        return ""
+    if np.any(np.abs(exp) > 1e-12) and close(got, -exp):
+        return "the sign is flipped: check y_hat − y against y − y_hat, or a minus that became a plus"
+    if n and n > 1 and np.any(np.abs(exp) > 1e-12):
+        if close(got, exp * n):
+            if kind == "loss":
+                return f"a sum where a mean belongs: the result is n = {n} times too large"
+            return f"the gradient is n = {n} times too large: the 1/n of the mean loss is missing"
+        if close(got, exp / n):
+            if kind == "loss":
+                return f"divided by n = {n} twice: the result is n times too small"
+            return (f"the gradient is n = {n} times too small: a mean where a sum belongs, "
+                    "or the 1/n applied twice (it is already inside dz2)")
+    return ""

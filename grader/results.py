@@ -1,0 +1,72 @@
+"""What grading produces, and its Gradescope-schema JSON: the one format every front door writes."""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TestResult:
+    """One hidden test: its points count only when `passed`."""
+    name: str
+    number: str            # "<exercise>.<test>", e.g. "6.1"
+    max_score: float
+    passed: bool
+    output: str = ""       # what was checked, expected and got; empty when passed quietly
+    diagnosis: str = ""    # the classic mistake the wrong answer matches, if any
+
+    @property
+    def score(self):
+        return self.max_score if self.passed else 0.0
+
+
+@dataclass
+class ExerciseResult:
+    number: int
+    title: str
+    tests: list = field(default_factory=list)
+    status: str = "failing"   # "done" | "failing" | "not started" | "error"
+    reason: str = ""          # why the exercise could not be graded normally (timeout, missing file, ...)
+    output: str = ""          # what the student's code printed, already cut to a sane size
+    seconds: float = 0.0
+
+    @property
+    def score(self):
+        return sum(t.score for t in self.tests)
+
+    @property
+    def max_score(self):
+        return sum(t.max_score for t in self.tests)
+
+
+def exercise_status(result):
+    """done when every test passed; not started when nothing was attempted."""
+    if result.tests and all(t.passed for t in result.tests):
+        return "done"
+    return result.status
+
+
+def to_gradescope(results, execution_time, output=""):
+    """The Gradescope autograder results.json for one or more graded exercises."""
+    tests = []
+    for ex in results:
+        for t in ex.tests:
+            text = t.output
+            if t.diagnosis:
+                text = f"{text}\nLooks like: {t.diagnosis}" if text else f"Looks like: {t.diagnosis}"
+            tests.append({
+                "name": t.name, "number": t.number,
+                "score": round(t.score, 4), "max_score": round(t.max_score, 4),
+                "status": "passed" if t.passed else "failed",
+                "output": text,
+                "extra_data": {"exercise": ex.number, "diagnosis": t.diagnosis},
+            })
+    return {
+        "score": round(sum(ex.score for ex in results), 4),
+        "max_score": round(sum(ex.max_score for ex in results), 4),
+        "execution_time": round(execution_time, 3),
+        "output": output,
+        "tests": tests,
+        "extra_data": {"exercises": [
+            {"number": ex.number, "title": ex.title, "status": exercise_status(ex), "reason": ex.reason,
+             "score": round(ex.score, 4), "max_score": round(ex.max_score, 4), "output": ex.output}
+            for ex in results
+        ]},
+    }
