@@ -161,8 +161,7 @@ def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=N
         errors = [_relative_error(res.value, want) for res, want in zip(results, numeric) if res.error is None]
         errors = [e for e in errors if e is not None]
         if errors:
-            verdict.output += f"
-worst relative error against the numeric gradient: {max(errors):.2e}"
+            verdict.output += f"\nworst relative error against the numeric gradient: {max(errors):.2e}"
         return verdict
 
     return HiddenTest(name, points, inner.calls, judge, (function,))

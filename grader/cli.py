@@ -1,0 +1,168 @@
+"""The `grade` command: thin click wrappers; the work lives in plain functions tests call directly."""
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .catalog import get_exercise, load_catalog
+
+DEFAULT_PATH = Path("exercises")
+
+
+class GradeError(click.ClickException):
+    """A one-line error (exit 2) for bad input: a wrong exercise number, a missing folder."""
+    exit_code = 2
+
+    def show(self, file=None):
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def exercise_or_fail(number):
+    try:
+        return get_exercise(number)
+    except ValueError as e:
+        raise GradeError(str(e))
+
+
+def student_folder(path):
+    if not path.is_dir():
+        raise GradeError(f"{path}: no such folder (--path names the folder holding your exercise files)")
+    return path
+
+
+path_option = click.option("--path", type=click.Path(path_type=Path), default=DEFAULT_PATH, show_default=True,
+                           help="The folder holding the exercise files.")
+seed_option = click.option("--seed", type=int, default=None, help="Seed of the hidden tests' inputs.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the Gradescope results JSON.")
+timeout_option = click.option("--timeout", type=float, default=None, help="Seconds allowed per exercise.")
+
+
+@click.group()
+def main():
+    """Grades the Day 7 exercises: `grade list`, `grade exercise N`, `grade all`, `grade batch`."""
+
+
+@main.command("list")
+@path_option
+def list_(path):
+    """The exercises, their files and points, and your progress so far."""
+    from .progress import load_progress
+
+    progress = load_progress(path)
+    exercises = load_catalog()
+    click.echo(f"{'#':>3}  {'title':42s} {'file':26s} {'points':>6}  status")
+    for e in exercises:
+        state = progress.get(e.number, {}).get("status", "not started")
+        color = {"done": "green", "failing": "yellow", "error": "red"}.get(state)
+        click.echo(f"{e.number:>3}  {e.title:42s} {e.file:26s} {e.points:>6g}  " + click.style(state, fg=color))
+    done = sum(1 for e in exercises if progress.get(e.number, {}).get("status") == "done")
+    earned = sum(progress.get(e.number, {}).get("score", 0) for e in exercises)
+    total = sum(e.points for e in exercises)
+    click.echo(f"\nProgress: {done}/{len(exercises)} exercises done, {earned:g}/{total:g} points.")
+
+
+def run_grading(path, numbers, seed, timeout, as_json):
+    """Grades and prints; returns True when every graded exercise earned full marks."""
+    from .engine import DEFAULT_TIMEOUT, STUDENT_SEED, grade_folder
+    from .feedback import exercise_text, summary_text
+    from .progress import record_progress
+    from .results import to_gradescope
+
+    start = time.perf_counter()
+    results = grade_folder(student_folder(path), STUDENT_SEED if seed is None else seed,
+                           DEFAULT_TIMEOUT if timeout is None else timeout, numbers)
+    record_progress(path, results)
+    files = {e.number: e.file for e in load_catalog()}
+    text = "\n\n".join(exercise_text(ex, files[ex.number]) for ex in results)
+    if len(results) > 1:
+        text += "\n\n" + summary_text(results)
+    if as_json:
+        click.echo(json.dumps(to_gradescope(results, time.perf_counter() - start, text), indent=2))
+    else:
+        click.echo(text)
+    return all(ex.score == ex.max_score for ex in results)
+
+
+@main.command()
+@click.argument("number", type=int)
+@path_option
+@seed_option
+@json_option
+@timeout_option
+def exercise(number, path, seed, as_json, timeout):
+    """Grade exercise NUMBER; exits 0 when it earns full marks, 1 otherwise."""
+    exercise_or_fail(number)
+    sys.exit(0 if run_grading(path, {number}, seed, timeout, as_json) else 1)
+
+
+@main.command("all")
+@path_option
+@seed_option
+@json_option
+@timeout_option
+def all_(path, seed, as_json, timeout):
+    """Grade every exercise and show the total; exits 0 only with full marks."""
+    sys.exit(0 if run_grading(path, None, seed, timeout, as_json) else 1)
+
+
+@main.command()
+@click.argument("number", type=int)
+def hint(number):
+    """A hint for exercise NUMBER."""
+    e = exercise_or_fail(number)
+    click.echo(f"Exercise {e.number}: {e.title} ({e.file})\n")
+    click.echo(click.wrap_text(e.hint, width=88, initial_indent="  ", subsequent_indent="  "))
+
+
+@main.command()
+@click.argument("number", type=int, required=False)
+@path_option
+@click.option("--interval", type=float, default=0.5, show_default=True, help="Seconds between checks of the file.")
+def watch(number, path, interval):
+    """Re-grade the exercise you are working on whenever you save its file (Ctrl-C to stop).
+
+    Without NUMBER it starts at the first exercise not done yet and moves on when it is done.
+    """
+    from .watch import watch_exercises
+
+    if number is not None:
+        exercise_or_fail(number)
+    try:
+        watch_exercises(student_folder(path), number, interval, echo=click.echo, clear=click.clear)
+    except KeyboardInterrupt:
+        click.echo("\nStopped watching.")
+
+
+@main.command()
+@click.option("--seeds", default="1,2,3", show_default=True, help="Comma-separated seeds to check under.")
+def selfcheck(seeds):
+    """Proves the course is sound: solutions earn full marks, stubs none, and files match the catalog."""
+    from .selfcheck import run_selfcheck
+
+    try:
+        seed_list = [int(s) for s in seeds.split(",") if s.strip()]
+    except ValueError:
+        raise GradeError(f"--seeds: {seeds!r} is not a comma-separated list of integers")
+    problems = run_selfcheck(seed_list, echo=click.echo)
+    if problems:
+        click.echo(f"\nselfcheck FAILED: {len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo("\nselfcheck passed")
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Where results, gradebook and report go.")
+@click.option("--workers", type=int, default=None, help="Students graded in parallel (default: the number of CPUs).")
+@timeout_option
+@seed_option
+@click.option("--force", is_flag=True, help="Grade every student again, even those with results already.")
+def batch(submissions, out, workers, timeout, seed, force):
+    """Grade a whole class: every folder or .zip in SUBMISSIONS is one student."""
+    raise GradeError("grade batch is not available yet")
+
+
+if __name__ == "__main__":
+    main()
