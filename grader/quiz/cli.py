@@ -48,7 +48,7 @@ quizzes_option = click.option(
     help="Folder of quiz files [default: ./quizzes if it exists, else the course's quizzes/].")
 
 
-@click.group(cls=QuizGroup, subcommand_metavar="NAME [OPTIONS] | COMMAND [ARGS]...",
+@click.group(name="quiz", cls=QuizGroup, subcommand_metavar="NAME [OPTIONS] | COMMAND [ARGS]...",
              context_settings={"help_option_names": ["-h", "--help"]})
 def cli():
     """Take, grade and export the course's quizzes.

@@ -3,7 +3,7 @@
 Everything is checked before anything is asked, so a student never meets a broken question
 halfway through a quiz. The file is read with YAML's BaseLoader: every scalar stays the text
 that was written, so `A: 0.05` keeps its digits, `A: Yes` does not turn into True, and
-`id: 3` is the id "3".
+`id: 3` is the id "3". A key written twice, which YAML would silently keep once, is refused.
 """
 from __future__ import annotations
 
@@ -24,24 +24,6 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 RESERVED_IDS = ("student", "score", "max_score")
 
 
-class _QuizYamlLoader(yaml.BaseLoader):
-    """BaseLoader (all scalars are strings) that also refuses a key written twice in a mapping.
-
-    Plain YAML keeps the last of two `A:` options silently; in a quiz that loses an option.
-    """
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str):
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key '{key}'", key_node.start_mark)
-                seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the current folder when inside it."""
     try:
@@ -55,7 +37,8 @@ def load_quiz(path: Path | str, name: str | None = None) -> Quiz:
     """Reads and validates one quiz file; raises QuizError naming the file and the question."""
     path = Path(path)
     where = display_path(path)
-    data = _read_yaml(path, where)
+    data, node = _read_yaml(path, where)
+    _refuse_duplicate_keys(node, data, where)
     return parse_quiz(data, name=name or path.stem, path=path, where=where)
 
 
@@ -70,8 +53,10 @@ def _read_yaml(path: Path, where: str):
         raise QuizError(f"{where}: not UTF-8 text") from None
     except OSError as e:
         raise QuizError(f"{where}: cannot read the file ({e.strerror})") from None
+    loader = yaml.BaseLoader(text)
     try:
-        return yaml.load(text, Loader=_QuizYamlLoader)
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
     except yaml.MarkedYAMLError as e:
         where_in_file = ""
         if e.problem_mark is not None:
@@ -80,6 +65,41 @@ def _read_yaml(path: Path, where: str):
         raise QuizError(f"{where}: not valid YAML: {problem}{where_in_file}") from None
     except yaml.YAMLError as e:
         raise QuizError(f"{where}: not valid YAML: {' '.join(str(e).split())}") from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_duplicate_keys(node, data, where: str) -> None:
+    """A key written twice (two `A:` options) is kept once by YAML, silently losing the other."""
+    found = _first_duplicate_key(node, ())
+    if found is None:
+        return
+    path, key, mark = found
+    line = f" (line {mark.line + 1})"
+    if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
+        label = _label(data["questions"][path[1]], path[1] + 1)
+        inside = f" in {path[2]}" if len(path) > 2 else ""
+        raise QuizError(f"{where}: {label}: '{key}' is written twice{inside}{line}")
+    raise QuizError(f"{where}: key '{key}' is written twice{line}")
+
+
+def _first_duplicate_key(node, path: tuple):
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key in seen:
+                return path, key, key_node.start_mark
+            seen.add(key)
+            found = _first_duplicate_key(value_node, path + (key,))
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found = _first_duplicate_key(item, path + (index,))
+            if found:
+                return found
+    return None
 
 
 def parse_quiz(data, *, name: str, path: Path | None = None, where: str | None = None) -> Quiz:
@@ -114,17 +134,15 @@ def parse_quiz(data, *, name: str, path: Path | None = None, where: str | None =
 
 
 def _parse_question(raw, number: int, where: str) -> Question:
-    label = f"question #{number}"
+    label = _label(raw, number)
 
     def fail(message: str) -> QuizError:
         return QuizError(f"{where}: {label}: {message}")
 
     if not isinstance(raw, dict):
         raise fail(f"must be a mapping with id, prompt, options and answer, not {_kind(raw)}")
-    qid = raw.get("id")
-    if isinstance(qid, str) and ID_PATTERN.match(qid.strip()):
-        label = f"question '{qid.strip()}' (#{number})"
     _check_keys(raw, QUESTION_KEYS, fail)
+    qid = raw.get("id")
 
     if qid in (None, ""):
         raise fail("has no id")
@@ -145,6 +163,14 @@ def _parse_question(raw, number: int, where: str) -> Question:
     return Question(id=qid, prompt=prompt, options=options, answer=answer, multi=multi,
                     explanation=explanation, feedback=feedback,
                     origin={letter: letter for letter in options})
+
+
+def _label(raw, number: int) -> str:
+    """How messages name a question: by id and position when it has a usable id."""
+    qid = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(qid, str) and ID_PATTERN.match(qid.strip()):
+        return f"question '{qid.strip()}' (#{number})"
+    return f"question #{number}"
 
 
 def _text(raw: dict, key: str, fail, *, required: bool) -> str:
