@@ -71,7 +71,7 @@ def _read_yaml(path: Path, where: str):
 
 def _refuse_duplicate_keys(node, data, where: str) -> None:
     """A key written twice (two `A:` options) is kept once by YAML, silently losing the other."""
-    found = _first_duplicate_key(node, ())
+    found = _first_duplicate_key(node, (), set())
     if found is None:
         return
     path, key, mark = found
@@ -83,7 +83,10 @@ def _refuse_duplicate_keys(node, data, where: str) -> None:
     raise QuizError(f"{where}: key '{key}' is written twice{line}")
 
 
-def _first_duplicate_key(node, path: tuple):
+def _first_duplicate_key(node, path: tuple, visited: set):
+    if id(node) in visited:  # an alias to a node already walked (or a recursive one)
+        return None
+    visited.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen = set()
         for key_node, value_node in node.value:
@@ -91,12 +94,12 @@ def _first_duplicate_key(node, path: tuple):
             if key is not None and key in seen:
                 return path, key, key_node.start_mark
             seen.add(key)
-            found = _first_duplicate_key(value_node, path + (key,))
+            found = _first_duplicate_key(value_node, path + (key,), visited)
             if found:
                 return found
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            found = _first_duplicate_key(item, path + (index,))
+            found = _first_duplicate_key(item, path + (index,), visited)
             if found:
                 return found
     return None
