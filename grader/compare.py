@@ -102,8 +102,8 @@ def _compare_dict(got, expected, where, path):
         return Mismatch(f"{where} should be a dict with keys {sorted(expected)}, got {describe(got)}")
     missing = [k for k in expected if k not in got]
     if missing:
-        return Mismatch(f"{where} has no key {', '.join(map(repr, missing))} "
-                        f"(its keys: {sorted(map(str, got))})")
+        return Mismatch(f"{where} has no key {', '.join(map(repr, missing))} (its keys: {sorted(map(str, got))})",
+                        f"a key is missing or misspelled: the keys are {', '.join(map(repr, expected))}")
     for key in expected:
         m = compare(got[key], expected[key], f"{where}[{key!r}]", path + (key,))
         if m:

@@ -50,8 +50,10 @@ def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT)
     result = ExerciseResult(exercise.number, exercise.title, output=outcome.output)
     if outcome.status == "missing":
         result.status, result.reason = "not started", outcome.reason
-    elif outcome.status != "ok":
+    elif outcome.status == "sandbox-error":
         result.status, result.reason = "error", outcome.reason
+    elif outcome.status != "ok":
+        result.status, result.reason = "error", f"{exercise.file} {outcome.reason}"
 
     position = 0
     for k, test in enumerate(tests, start=1):

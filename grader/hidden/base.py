@@ -119,12 +119,13 @@ def judge_call(function, args, result, expected, *, mistakes=(), n=None, kind="g
 
 
 def first_failure(verdicts, what):
-    """All cases must pass; report the first failure and how many failed."""
+    """All cases must pass; report how many failed, and one, preferring one whose mistake has a name."""
     bad = [v for v in verdicts if not v.passed]
     if not bad:
         return Verdict(True, f"passed on {len(verdicts)} {what}")
-    note = f"failed {len(bad)} of {len(verdicts)} {what}; the first:\n"
-    return Verdict(False, note + bad[0].output, bad[0].diagnosis)
+    shown = next((v for v in bad if v.diagnosis), bad[0])   # the clearest failure: one with a named mistake
+    note = f"failed {len(bad)} of {len(verdicts)} {what}; for example:\n"
+    return Verdict(False, note + shown.output, shown.diagnosis)
 
 
 def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_of=None, kind="gradient",

@@ -6,9 +6,8 @@ from .base import value_test
 from .inputs import network, shapes
 
 
-def _without_b(X, p):
-    q = dict(p, b1=0 * p["b1"], b2=0 * p["b2"])
-    return reference.forward(X, q)
+def _without(*biases):
+    return lambda X, p: reference.forward(X, dict(p, **{b: 0 * p[b] for b in biases}))
 
 
 def _relu_hidden(X, p):
@@ -31,7 +30,9 @@ def _linear_output(X, p):
 def tests(rng):
     cases = [network(rng, n, d, h)[::2] for n, d, h in shapes(rng, 6)]   # (X, params)
     mistakes = [
-        Mistake("the biases are not added: z = X @ W + b", _without_b),
+        Mistake("the biases are not added: z1 = X @ W1 + b1 and z2 = a1 @ W2 + b2", _without("b1", "b2")),
+        Mistake("b1 is not added: z1 = X @ W1 + b1", _without("b1")),
+        Mistake("b2 is not added: z2 = a1 @ W2 + b2", _without("b2")),
         Mistake("the hidden layer uses ReLU; the lecture's network uses the sigmoid in both layers", _relu_hidden),
         Mistake("the cache's a1 holds z1: the sigmoid's output belongs there", _z_in_cache),
         Mistake("the output sigmoid is missing: y_hat = σ(z2)", _linear_output),
