@@ -13,13 +13,16 @@ from pathlib import Path
 import click
 
 from .answers import parse_answer_list
-from .classgrade import grade_responses, read_responses, report_text, write_grades_csv
+from .classgrade import grade_responses
+from .gradebook import report_text, write_grades_csv
 from .errors import QuizError
 from .gift import to_gift
-from .loader import display_path, load_quiz
+from .loader import load_quiz
 from .locate import default_quizzes_dir, find_quiz, quiz_files
 from .model import Quiz
 from .moodle import to_moodle_xml
+from .paths import display_path
+from .responses import read_responses
 from .session import run_given, run_interactive
 from .shuffle import shuffled
 

@@ -1,14 +1,11 @@
-"""Reading a quiz file and refusing it, with one precise line, unless every question is sound.
+"""Validating a quiz: refused with one precise line unless every question is sound.
 
 Everything is checked before anything is asked, so a student never meets a broken question
-halfway through a quiz. The file is read with YAML's BaseLoader: every scalar stays the text
-that was written, so `A: 0.05` keeps its digits, `A: Yes` does not turn into True, and
-`id: 3` is the id "3". A key written twice, which YAML would silently keep once, is refused.
+halfway through a quiz. A key written twice, which YAML would silently keep once, is refused too.
 """
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from pathlib import Path
 
@@ -16,6 +13,8 @@ import yaml
 
 from .errors import QuizError
 from .model import LETTERS, Question, Quiz
+from .paths import display_path
+from .yaml_source import read_yaml
 
 TOP_KEYS = ("title", "questions")
 QUESTION_KEYS = ("id", "prompt", "options", "answer", "explanation", "feedback")
@@ -24,49 +23,13 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 RESERVED_IDS = ("student", "score", "max_score")
 
 
-def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the current folder when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
 def load_quiz(path: Path | str, name: str | None = None) -> Quiz:
     """Reads and validates one quiz file; raises QuizError naming the file and the question."""
     path = Path(path)
     where = display_path(path)
-    data, node = _read_yaml(path, where)
+    data, node = read_yaml(path, where)
     _refuse_duplicate_keys(node, data, where)
     return parse_quiz(data, name=name or path.stem, path=path, where=where)
-
-
-def _read_yaml(path: Path, where: str):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise QuizError(f"{where}: no such quiz file") from None
-    except IsADirectoryError:
-        raise QuizError(f"{where}: is a folder, not a quiz file") from None
-    except UnicodeDecodeError:
-        raise QuizError(f"{where}: not UTF-8 text") from None
-    except OSError as e:
-        raise QuizError(f"{where}: cannot read the file ({e.strerror})") from None
-    loader = yaml.BaseLoader(text)
-    try:
-        node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
-    except yaml.MarkedYAMLError as e:
-        where_in_file = ""
-        if e.problem_mark is not None:
-            where_in_file = f" (line {e.problem_mark.line + 1}, column {e.problem_mark.column + 1})"
-        problem = " ".join(str(e.problem or e.context or "syntax error").split())
-        raise QuizError(f"{where}: not valid YAML: {problem}{where_in_file}") from None
-    except yaml.YAMLError as e:
-        raise QuizError(f"{where}: not valid YAML: {' '.join(str(e).split())}") from None
-    finally:
-        loader.dispose()
 
 
 def _refuse_duplicate_keys(node, data, where: str) -> None:

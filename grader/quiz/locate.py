@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import QuizError
-from .loader import display_path
+from .paths import display_path
 
 SUFFIXES = (".yaml", ".yml")
 

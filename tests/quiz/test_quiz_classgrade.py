@@ -5,7 +5,8 @@ import io
 import pytest
 
 from grader.quiz import QuizError, load_quiz
-from grader.quiz.classgrade import grade_responses, read_responses
+from grader.quiz.classgrade import grade_responses
+from grader.quiz.responses import read_responses
 
 RESPONSES = """\
 name,one,two,three

@@ -1,0 +1,41 @@
+"""Reading a quiz file's YAML, keeping every scalar as the text that was written.
+
+YAML's BaseLoader is used: `A: 0.05` keeps its digits, `A: Yes` does not turn into True and
+`id: 3` is the id "3". The node tree is returned too, so validation can see what YAML hides
+(a key written twice).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .errors import QuizError
+
+
+def read_yaml(path: Path, where: str):
+    """(data, root node) of a YAML file, or QuizError naming the file (and the line, if known)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QuizError(f"{where}: no such quiz file") from None
+    except IsADirectoryError:
+        raise QuizError(f"{where}: is a folder, not a quiz file") from None
+    except UnicodeDecodeError:
+        raise QuizError(f"{where}: not UTF-8 text") from None
+    except OSError as e:
+        raise QuizError(f"{where}: cannot read the file ({e.strerror})") from None
+    loader = yaml.BaseLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    except yaml.MarkedYAMLError as e:
+        where_in_file = ""
+        if e.problem_mark is not None:
+            where_in_file = f" (line {e.problem_mark.line + 1}, column {e.problem_mark.column + 1})"
+        problem = " ".join(str(e.problem or e.context or "syntax error").split())
+        raise QuizError(f"{where}: not valid YAML: {problem}{where_in_file}") from None
+    except yaml.YAMLError as e:
+        raise QuizError(f"{where}: not valid YAML: {' '.join(str(e).split())}") from None
+    finally:
+        loader.dispose()
