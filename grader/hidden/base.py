@@ -4,6 +4,7 @@ The calls go to the student's code in a child process; the judge runs here, in t
 process, on the plain-data answers that came back, and compares them with the reference.
 """
 import inspect
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -119,11 +120,13 @@ def judge_call(function, args, result, expected, *, mistakes=(), n=None, kind="g
 
 
 def first_failure(verdicts, what):
-    """All cases must pass; report how many failed, and one, preferring one whose mistake has a name."""
+    """All cases must pass; report how many failed, and one, preferring the most common named mistake."""
     bad = [v for v in verdicts if not v.passed]
     if not bad:
         return Verdict(True, f"passed on {len(verdicts)} {what}")
-    shown = next((v for v in bad if v.diagnosis), bad[0])   # the clearest failure: one with a named mistake
+    named = Counter(v.diagnosis for v in bad if v.diagnosis)
+    # the clearest failure: one showing the mistake most of the failing cases share
+    shown = next(v for v in bad if v.diagnosis == named.most_common(1)[0][0]) if named else bad[0]
     note = f"failed {len(bad)} of {len(verdicts)} {what}; for example:\n"
     return Verdict(False, note + shown.output, shown.diagnosis)
 
@@ -160,7 +163,7 @@ def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=N
     def judge(results):
         verdict = inner.judge(results)
         errors = [_relative_error(res.value, want) for res, want in zip(results, numeric) if res.error is None]
-        errors = [e for e in errors if e is not None]
+        errors = [e for e in errors if e is not None and np.isfinite(e)]
         if errors:
             verdict.output += f"\nworst relative error against the numeric gradient: {max(errors):.2e}"
         return verdict
