@@ -61,7 +61,7 @@ def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT)
         position += len(test.calls)
         number = f"{exercise.number}.{k}"
         if len(answers) < len(test.calls):
-            why = outcome.reason or "the student's code stopped before this test ran"
+            why = result.reason or "the student's code stopped before this test ran"
             result.tests.append(TestResult(test.name, number, test.points, False, f"not run: {why}"))
             continue
         verdict = test.judge(answers)
