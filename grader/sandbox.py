@@ -194,7 +194,7 @@ def run_student(source: Path, module_name: str, calls: list, *,
         return Outcome("missing", [], None, "", f"{what}: {source}", time.monotonic() - started)
     _warm()
     root = os.geteuid() == 0
-    workdir = tempfile.mkdtemp(prefix="grade-")
+    workdir = tempfile.mkdtemp(prefix="grade-", dir=_work_base(root))
     fds = []
     pid = 0
     run = _Run(calls, timeout, memory_mb, output_limit, answer_limit)
@@ -256,6 +256,24 @@ def _cwd():
 
 
 _roots_cache: dict = {}
+_bases: dict = {}
+
+
+def _work_base(root):
+    """Where the throw-away folders go: the temp dir, unless (root) the sandbox uid could not
+    reach it (e.g. TMPDIR under /root): then the first of /tmp, /var/tmp, /dev/shm it can."""
+    base = tempfile.gettempdir()
+    if not root:
+        return base
+    if base not in _bases:
+        _bases[base] = base
+        if student_process.unreachable_dirs([base]):
+            for candidate in ("/tmp", "/var/tmp", "/dev/shm"):
+                if os.path.isdir(candidate) and not student_process.unreachable_dirs([candidate]):
+                    _bases[base] = candidate
+                    break
+    return _bases[base]
+
 
 
 def _unreachable_sys_path():
@@ -465,9 +483,19 @@ class _Run:
     # -- ending
 
     def kill_everything(self):
-        """SIGKILL the child and its group; once it is a zombie (its pid, and so its uid, still
-        ours), every process it left: as root all processes of its uid, otherwise our own
-        processes in its group or session or carrying the run's token. Then reap it."""
+        """Kill the child and everything it started, then reap it.
+
+        Not root: the child is stopped first, so the processes it started (it is their
+        subreaper) stay in its tree while they are killed. Then the child and its group die;
+        once the child is a zombie (its pid, and so its uid, still ours) the strays go: as root
+        every process of its uid, otherwise our processes in its group or session, below it,
+        or carrying the run's token."""
+        if self.uid is None:
+            try:
+                os.kill(self.pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                pass
+            _kill_strays(self.pid, None, self.token)
         for kill in (os.killpg, os.kill):
             try:
                 kill(self.pid, signal.SIGKILL)
@@ -592,79 +620,67 @@ def _signal_name(sig):
 
 # ------------------------------------------------------------------------------- cleaning up
 
-def _proc_ids(pid_dir):
-    """(real, effective uids), session id and state of /proc/<pid>, or None if gone."""
+def _uids(pid):
+    """The uids (real, effective, saved, fs) of a live process; None if gone or a zombie."""
     try:
-        fd = os.open(f"/proc/{pid_dir}/status", os.O_RDONLY)
+        fd = os.open(f"/proc/{pid}/status", os.O_RDONLY)
         try:
             data = os.read(fd, 8192)
         finally:
             os.close(fd)
     except OSError:
         return None
-    uids = state = None
+    uids = None
     for line in data.split(b"\n"):
         if line.startswith(b"State:"):
-            state = line.split()[1:2]
+            if line.split()[1:2] == [b"Z"]:
+                return None
         elif line.startswith(b"Uid:"):
             uids = {int(n) for n in line.split()[1:]}
             break
-    return uids, (state[0] if state else b"?")
+    return uids
 
 
-def _session_of(pid_dir):
+def _has_token(pid, token):
     try:
-        with open(f"/proc/{pid_dir}/stat", "rb") as f:
-            data = f.read()
-        fields = data[data.rindex(b")") + 2:].split()
-        return int(fields[2]), int(fields[3])  # pgrp, session
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _has_token(pid_dir, token):
-    try:
-        with open(f"/proc/{pid_dir}/environ", "rb") as f:
+        with open(f"/proc/{pid}/environ", "rb") as f:
             return f"{student_process.TOKEN_VAR}={token}".encode() in f.read()
     except OSError:
         return False
 
 
-def _kill_strays(child_pid, uid, token, rounds=50):
-    """Kill, until none is left, every process the run started: as root, all processes of its
-    uid; otherwise our own processes in the child's group or session or carrying its token."""
+def _strays(child_pid, uid, token):
     me = os.getpid()
+    if uid is not None:  # root: every live process of the run's uid
+        return [int(n) for n in os.listdir("/proc")
+                if n.isdigit() and int(n) != me and uid in (_uids(n) or ())]
+    table = student_process.process_table()
+    found = set(student_process.descendants(table, child_pid))
     my_uid = os.getuid()
+    for pid, (_, pgrp, session, state) in table.items():
+        if pid in (me, child_pid) or state == b"Z" or pid in found:
+            continue
+        if child_pid in (pgrp, session):
+            found.add(pid)
+        elif my_uid in (_uids(pid) or ()) and _has_token(pid, token):
+            found.add(pid)
+    return sorted(found)
+
+
+def _kill_strays(child_pid, uid, token, rounds=50):
+    """SIGKILL, until none is left, the processes _strays finds."""
     for _ in range(rounds):
-        found = 0
         try:
-            names = os.listdir("/proc")
+            found = _strays(child_pid, uid, token)
         except OSError:
             return
-        for name in names:
-            if not name.isdigit() or int(name) == me:
-                continue
-            info = _proc_ids(name)
-            if info is None:
-                continue
-            uids, state = info
-            if state == b"Z":
-                continue
-            if uid is not None:
-                mine = uid in uids
-            else:
-                if my_uid not in uids:
-                    continue
-                ids = _session_of(name)
-                mine = (ids is not None and child_pid in ids) or _has_token(name, token)
-            if mine:
-                found += 1
-                try:
-                    os.kill(int(name), signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
         if not found:
             return
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         time.sleep(0.002)
 
 

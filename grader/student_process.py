@@ -107,6 +107,7 @@ EXIT_HARNESS_FAILED = 123
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_CHILD_SUBREAPER = 36
 
 
 @dataclass
@@ -304,6 +305,9 @@ def _setup(job: ChildJob):
     else:
         _set_limit(resource.RLIMIT_NPROC, _count_own_processes() + NPROC_LIMIT)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # after setuid, which clears it
+    # Orphans of the student's processes become ours, not init's: they stay in our tree, where
+    # _kill_descendants (here) and the parent (after a timeout) find them.
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     if os.getppid() != job.parent_pid:
         raise RuntimeError("the grader went away")
 
@@ -541,6 +545,74 @@ def _error_info(exc, job, lines):
             "not_implemented": _isinstance(exc, _NotImplementedError), "traceback": text}
 
 
+def process_table():
+    """{pid: (ppid, pgrp, session, state)} of every process, from /proc/<pid>/stat."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            fd = os.open(f"/proc/{name}/stat", os.O_RDONLY)
+            try:
+                data = os.read(fd, 1024)
+            finally:
+                os.close(fd)
+            fields = data[data.rindex(b")") + 2:].split()
+            table[int(name)] = (int(fields[1]), int(fields[2]), int(fields[3]), fields[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return table
+
+
+def descendants(table, root_pid):
+    """The live (not zombie) processes below root_pid in the table."""
+    children = {}
+    for pid, (ppid, _, _, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = [], list(children.get(root_pid, ()))
+    while todo:
+        pid = todo.pop()
+        if table[pid][3] != b"Z":
+            found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _has_children():
+    try:
+        for tid in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{tid}/children", "rb") as f:
+                if f.read().strip():
+                    return True
+        return False
+    except OSError:
+        return True
+
+
+def _kill_descendants():
+    """Kill every process the student's code started (we are their subreaper), then reap them."""
+    try:
+        for _ in range(50):
+            if not _has_children():
+                return
+            found = descendants(process_table(), os.getpid())
+            for pid in found:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            while True:
+                try:
+                    if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                        break
+                except ChildProcessError:
+                    break
+            if not found:
+                return
+    except _BaseException:  # noqa: BLE001 - best effort: the parent kills what is left
+        pass
+
+
 def _out_of_memory():
     """Give back the reserve so there is room to report the MemoryError."""
     global _reserve
@@ -575,6 +647,7 @@ def _run_student(job: ChildJob, prepared):
         del exc
         _flush_output()
         _send({"import": "error", "seconds": _perf() - t0, "error": info, "memory": memory})
+        _kill_descendants()
         _send({"done": True})
         _exit(0)
     _flush_output()
@@ -589,8 +662,10 @@ def _run_student(job: ChildJob, prepared):
         _flush_output()
         _send(message)
         if message.get("memory"):
+            _kill_descendants()
             _exit(0)  # the process may be full: no further calls
     _flush_output()
+    _kill_descendants()
     _send({"done": True})
 
 
