@@ -10,9 +10,9 @@ from ..sandbox import Call
 from .base import HiddenTest, Verdict, call_text, error_text, first_failure, judge_call, value_test
 from .inputs import network, people, shapes
 
-TABLE_EPOCHS = 300       # the lecture's table is learned in 300 epochs at lr = 0.5 (loss below 0.1)
+TABLE_EPOCHS = 200       # the reference learns the table in 200 epochs at lr = 0.5: final loss below 0.074 for 1000 seeds
 PEOPLE = 80              # the hidden class
-PEOPLE_ARGS = dict(n_hidden=3, lr=1.0, epochs=300)
+PEOPLE_ARGS = dict(n_hidden=3, lr=2.0, epochs=150)
 
 
 def _standardize_rows(X):
