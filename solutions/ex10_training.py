@@ -2,7 +2,6 @@
 
 Standardize the inputs, then repeat forward, loss, backward and a gradient step.
 """
-import numpy as np
 
 from ex02_neuron import init_params
 from ex03_forward import forward

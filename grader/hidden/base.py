@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 
 import reference
-from ..compare import compare, describe, shape_text, show
+from ..compare import compare, shape_text, show
 from ..mistakes import recognize
 from ..numeric import relative_error
 from ..sandbox import Call, FunctionSpec

@@ -2,7 +2,6 @@
 import numpy as np
 
 import reference
-from ..compare import ANY
 from ..mistakes import Mistake
 from .base import HiddenTest, Verdict, call_text, error_text, first_failure, value_test
 from .inputs import labels, shapes

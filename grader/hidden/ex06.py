@@ -1,7 +1,6 @@
 """Hidden tests of exercise 6: dz2, dW2, db2, against the reference and against numeric gradients."""
 import numpy as np
 
-import reference
 from ..mistakes import Mistake
 from .base import gradient_test, value_test
 from .gradients import cases, numeric_gradients

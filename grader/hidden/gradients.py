@@ -1,6 +1,5 @@
 """Inputs shared by the gradient exercises (6-8): random networks with their reference gradients,
 the numeric gradients of the mean BCE loss, and models of the classic backprop mistakes."""
-import numpy as np
 
 import reference
 from .. import numeric as num
