@@ -1,0 +1,73 @@
+"""One student's row as the gradebook and the report see it, read back from their results.json."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..catalog import load_catalog
+from . import store
+
+GRADED = "graded"
+FAILED = "failed to load"
+NOT_GRADED = "not graded"     # no results yet: the batch was interrupted before this student
+
+# The sandbox's words for a run it stopped for taking too long (grader/sandbox.py, "timeout").
+_TIMEOUT = re.compile(r"^(stopped after [0-9.]+ s|used more than [0-9.]+ s of CPU time)")
+
+
+def is_timeout(reason):
+    return bool(_TIMEOUT.match(reason or ""))
+
+
+@dataclass
+class StudentRecord:
+    student: str
+    entry: str                                   # the entry in SUBMISSIONS: alice/ or alice.zip
+    out_name: str
+    status: str = NOT_GRADED
+    reason: str = ""                             # why it failed to load
+    note: str = ""                               # duplicate ids, files left out, ...
+    found_in: str = ""
+    exercises: list = field(default_factory=list)   # ExerciseResult, in catalog order
+    score: float = 0.0
+    max_score: float = 0.0
+
+    @property
+    def timed_out(self):
+        return [ex.number for ex in self.exercises if is_timeout(ex.reason)]
+
+    def exercise_score(self, number):
+        for ex in self.exercises:
+            if ex.number == number:
+                return ex.score
+        return 0.0
+
+    def problems(self):
+        """The exercises that could not be graded normally, with why: "ex03: has a syntax error ..."."""
+        if self.status != GRADED:
+            return []   # their reason is the submission's, said once
+        return [f"ex{ex.number:02d}: {ex.reason}" for ex in self.exercises if ex.reason]
+
+
+def full_marks():
+    return sum(e.points for e in load_catalog())
+
+
+def record(submission, data=None):
+    """The row of `submission` from its results.json data (None: not graded yet)."""
+    rec = StudentRecord(submission.student, submission.entry, submission.out_name, note=submission.note,
+                        max_score=full_marks())
+    if data is None:
+        rec.reason = "not graded yet: the batch was interrupted before this student"
+        return rec
+    batch = data["extra_data"]["batch"]
+    rec.status = batch.get("status", GRADED)
+    rec.reason = batch.get("reason", "")
+    rec.found_in = batch.get("found_in", "")
+    remarks = batch.get("remarks") or []
+    if remarks:
+        rec.note = "; ".join([rec.note] + remarks if rec.note else remarks)
+    rec.exercises = store.exercises_from_results(data)
+    rec.score = float(data.get("score", 0.0))
+    rec.max_score = float(data.get("max_score", rec.max_score))
+    return rec

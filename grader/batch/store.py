@@ -1,0 +1,155 @@
+"""The out dir's files: written atomically, read back defensively, and fingerprinted for resuming.
+
+Every file the batch writes goes through `write_atomic`: a temporary file in the same folder,
+then os.replace, so a reader (or a rerun after kill -9) sees the old file or the new one, never
+half of one. Each results.json carries `extra_data.fingerprint`: a sha256 over the exercise
+files graded, the seed, the timeout and the grader's version. A rerun skips a student whose
+stored fingerprint equals the one computed now; anything unreadable counts as "no results".
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..catalog import COURSE_ROOT
+from ..results import ExerciseResult, TestResult
+
+RESULTS = "results.json"
+TEMP_PREFIX = ".batch-"
+# The grader's modules that do not decide a score: editing them must not re-grade a class.
+FRONT_DOORS = {"cli.py", "feedback.py", "progress.py", "watch.py", "selfcheck.py", "__main__.py"}
+
+
+def write_atomic(path, data: bytes, mode=0o600):
+    """Writes `data` to `path` through a temporary file in the same folder and os.replace."""
+    path = Path(path)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def remove_temp_files(folder):
+    """Temporary files a killed run left behind in `folder`."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(".tmp"):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def encode_results(data) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def read_results(path):
+    """(the results dict, its bytes), or (None, None) when missing, unreadable or not ours."""
+    try:
+        raw = Path(path).read_bytes()
+        data = json.loads(raw)
+    except (OSError, ValueError, RecursionError):
+        return None, None
+    if not valid(data):
+        return None, None
+    return data, raw
+
+
+def valid(data):
+    """Whether `data` is a results.json the batch wrote (so its fingerprint can be trusted to resume)."""
+    try:
+        extra = data["extra_data"]
+        batch = extra["batch"]
+        return (isinstance(extra["fingerprint"], str) and isinstance(extra["exercises"], list)
+                and isinstance(data["tests"], list) and isinstance(batch["status"], str)
+                and all(isinstance(e["number"], int) for e in extra["exercises"]))
+    except (KeyError, TypeError):
+        return False
+
+
+# ------------------------------------------------------------------------------ fingerprints
+
+@lru_cache(maxsize=None)
+def grader_version():
+    """A hash of everything that decides a score: the grader's modules (not its front doors),
+    the hidden tests, the catalog, the reference, and the numpy and Python versions."""
+    digest = hashlib.sha256()
+    grader = COURSE_ROOT / "grader"
+    files = [p for p in grader.glob("*.py") if p.name not in FRONT_DOORS]
+    files += [grader / "catalog.yaml"]
+    files += list((grader / "hidden").rglob("*.py"))
+    files += list((COURSE_ROOT / "reference").rglob("*.py"))
+    for path in sorted(files):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(COURSE_ROOT).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    digest.update(f"numpy {np.__version__} python {platform.python_version()}".encode())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(staged_digest_or_reason, seed, timeout):
+    """What a student's results depend on: their files (or why they have none), seed, timeout, grader."""
+    text = json.dumps([grader_version(), int(seed), float(timeout), staged_digest_or_reason])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ------------------------------------------------------------------------------ results back
+
+def exercises_from_results(data):
+    """The ExerciseResults a results.json was made from (to_gradescope's inverse)."""
+    by_number = {}
+    for e in data["extra_data"]["exercises"]:
+        by_number[e["number"]] = ExerciseResult(
+            e["number"], e.get("title", ""), status=e.get("status", "failing"),
+            reason=e.get("reason", ""), output=e.get("output", ""))
+    for t in data["tests"]:
+        extra = t.get("extra_data") or {}
+        ex = by_number.get(extra.get("exercise"))
+        if ex is None:
+            continue
+        diagnosis = extra.get("diagnosis", "") or ""
+        text = t.get("output", "") or ""
+        if diagnosis:
+            for suffix in (f"\nLooks like: {diagnosis}", f"Looks like: {diagnosis}"):
+                if text.endswith(suffix):
+                    text = text[:-len(suffix)]
+                    break
+        ex.tests.append(TestResult(t.get("name", ""), t.get("number", ""), float(t.get("max_score", 0)),
+                                   t.get("status") == "passed", text, diagnosis))
+    return [by_number[n] for n in sorted(by_number)]
+
+
+def exercise_to_plain(ex):
+    """An ExerciseResult as plain data (what a worker sends the parent)."""
+    return {"number": ex.number, "title": ex.title, "status": ex.status, "reason": ex.reason,
+            "output": ex.output, "seconds": ex.seconds,
+            "tests": [[t.name, t.number, t.max_score, bool(t.passed), t.output, t.diagnosis] for t in ex.tests]}
+
+
+def exercise_from_plain(d):
+    return ExerciseResult(int(d["number"]), str(d["title"]),
+                          [TestResult(str(n), str(num), float(m), bool(p), str(o), str(dg))
+                           for n, num, m, p, o, dg in d["tests"]],
+                          str(d["status"]), str(d["reason"]), str(d["output"]), float(d["seconds"]))
