@@ -1,0 +1,13 @@
+"""`grade batch`: a whole class graded in parallel by warm workers, safely, with a gradebook and a report.
+
+    from grader.batch import run_batch
+    summary = run_batch("submissions", "out", workers=2, seed=20261)
+    print(summary.text())
+
+See docs/batch.md for what instructors get; the modules, in the order a batch uses them:
+submissions (discovery, safe extraction), store (atomic files, fingerprints), pool (the warm
+workers), progress, records, gradebook, report, run (the orchestration).
+"""
+from .run import BatchError, BatchSummary, run_batch
+
+__all__ = ["run_batch", "BatchSummary", "BatchError"]
