@@ -159,9 +159,25 @@ def selfcheck(seeds):
 @timeout_option
 @seed_option
 @click.option("--force", is_flag=True, help="Grade every student again, even those with results already.")
-def batch(submissions, out, workers, timeout, seed, force):
-    """Grade a whole class: every folder or .zip in SUBMISSIONS is one student."""
-    raise GradeError("grade batch is not available yet")
+@click.option("--no-progress", is_flag=True, help="No progress line on stderr (the summary is still printed).")
+def batch(submissions, out, workers, timeout, seed, force, no_progress):
+    """Grade a whole class: every folder or .zip in SUBMISSIONS is one student.
+
+    Writes OUT/<student>/results.json, OUT/gradebook.csv and OUT/report.html. Running it again
+    grades only students without results or whose files changed; --force grades everyone again.
+    """
+    from .batch import BatchError, run_batch
+    from .engine import DEFAULT_TIMEOUT, INSTRUCTOR_SEED
+
+    try:
+        summary = run_batch(submissions, out, workers=workers, force=force, progress=not no_progress,
+                            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                            seed=INSTRUCTOR_SEED if seed is None else seed)
+    except BatchError as e:
+        raise GradeError(str(e))
+    click.echo(summary.text())
+    if summary.interrupted:
+        sys.exit(130)
 
 
 if __name__ == "__main__":
