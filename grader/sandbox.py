@@ -140,7 +140,10 @@ def _warm():
     global _warmed
     if not _warmed:
         _warmed = True
-        import numpy.random  # noqa: F401 - lazy in numpy 2; init_params uses it
+        try:
+            import numpy.random  # noqa: F401 - lazy in numpy 2; init_params uses it
+        except ImportError:
+            pass
 
 
 def _validate(calls, redirects):
@@ -217,7 +220,7 @@ def run_student(source: Path, module_name: str, calls: list, *,
             memory_mb=int(memory_mb), out_fd=out_w, answer_fd=ans_w, token=token, uid=None,
             function_spec_type=FunctionSpec, parent_pid=os.getpid(),
             readable_roots=_unreachable_sys_path() if root else ())
-        job.sys_path, job.drop_modules = student_process.import_plan(
+        job.sys_path, job.drop_modules, job.trusted_dirs = student_process.import_plan(
             job.student_dir, workdir, module_name, _cwd(), job.redirects)
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller's code
@@ -630,15 +633,10 @@ def _uids(pid):
             os.close(fd)
     except OSError:
         return None
-    uids = None
-    for line in data.split(b"\n"):
-        if line.startswith(b"State:"):
-            if line.split()[1:2] == [b"Z"]:
-                return None
-        elif line.startswith(b"Uid:"):
-            uids = {int(n) for n in line.split()[1:]}
-            break
-    return uids
+    at = data.find(b"\nUid:")
+    if at < 0 or data[data.find(b"\nState:") + 8:][:1] == b"Z":
+        return None
+    return {int(n) for n in data[at + 5:data.find(b"\n", at + 5)].split()}
 
 
 def _has_token(pid, token):
@@ -657,8 +655,10 @@ def _strays(child_pid, uid, token):
     table = student_process.process_table()
     found = set(student_process.descendants(table, child_pid))
     my_uid = os.getuid()
-    for pid, (_, pgrp, session, state) in table.items():
-        if pid in (me, child_pid) or state == b"Z" or pid in found:
+    # Nothing that started before the child can be the student's (a zombie child still has it).
+    born = table[child_pid][4] if child_pid in table else 0
+    for pid, (_, pgrp, session, state, start) in table.items():
+        if pid in (me, child_pid) or state == b"Z" or pid in found or start < born:
             continue
         if child_pid in (pgrp, session):
             found.add(pid)

@@ -50,6 +50,7 @@ import faulthandler
 import gc
 import fcntl
 import importlib.machinery
+import importlib.util
 import io
 import json
 import linecache
@@ -96,6 +97,7 @@ MESSAGE_LIMIT = 2_000
 TRACEBACK_LIMIT = 8_000
 TOKEN_VAR = "GRADER_SANDBOX_RUN"
 BLOCKED_PACKAGES = frozenset({"grader", "reference", "solutions", "exercises"})
+TRUSTED_PACKAGES = ("grader", "reference")   # their own lazy imports still work in the child
 EXERCISE_MODULE = re.compile(r"ex\d+_")
 
 # Exit codes of the harness itself (a student's os._exit(n) with the same number only changes
@@ -131,6 +133,7 @@ class ChildJob:
     readable_roots: tuple = ()  # sys.path dirs an unprivileged uid cannot reach (root only)
     sys_path: list = field(default_factory=list)       # from import_plan
     drop_modules: list = field(default_factory=list)   # from import_plan
+    trusted_dirs: tuple = ()                           # from import_plan
     extra: dict = field(default_factory=dict)
 
 
@@ -189,6 +192,28 @@ def unreachable_dirs(paths) -> tuple:
 
 # ------------------------------------------------------------------------------------ child
 
+_SIGNALS = tuple(
+    [(sig, signal.SIG_DFL) for sig in (
+        signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
+        signal.SIGALRM, signal.SIGCHLD, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU)]
+    + [(signal.SIGINT, signal.default_int_handler), (signal.SIGPIPE, signal.SIG_IGN),
+       (signal.SIGXFSZ, signal.SIG_IGN)])
+
+
+def _python_default_warning_filters():
+    """The filters a fresh interpreter starts with (pytest or the grader may have changed ours)."""
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        warnings.simplefilter("default")
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                         ResourceWarning):
+            warnings.simplefilter("ignore", category, append=True)
+        return list(warnings.filters)
+
+
+_WARNING_FILTERS = _python_default_warning_filters()
+_NUMPY_ERRORS = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
+
 _reserve = None
 _current = None               # the index of the call running, None during the import
 _answer_id = None
@@ -232,13 +257,9 @@ def _setup(job: ChildJob):
 
     # Signals: defaults, nothing blocked, no timers; SIGXFSZ ignored so a too-big file is an error.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
-                signal.SIGALRM, signal.SIGCHLD, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
-        signal.signal(sig, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    signal.setitimer(signal.ITIMER_REAL, 0)
+    for sig, handler in _SIGNALS:
+        if signal.getsignal(sig) is not handler:
+            signal.signal(sig, handler)
 
     # File descriptors: 0 = /dev/null, 1 and 2 = output pipe, 3 = answer pipe, nothing else.
     null = os.open(os.devnull, os.O_RDONLY)
@@ -267,12 +288,15 @@ def _setup(job: ChildJob):
 
     # Environment and working folder.
     path = os.environ.get("PATH") or "/usr/local/bin:/usr/bin:/bin"
-    os.environ.clear()
-    os.environ.update({
-        "PATH": path, "HOME": job.workdir, "TMPDIR": job.workdir, "LANG": "C.UTF-8",
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1", TOKEN_VAR: job.token,
-    })
+    if _libc.clearenv() == 0:  # one call instead of an unsetenv per variable
+        os.environ._data.clear()
+    else:
+        os.environ.clear()
+    for key, value in (
+            ("PATH", path), ("HOME", job.workdir), ("TMPDIR", job.workdir), ("LANG", "C.UTF-8"),
+            ("OPENBLAS_NUM_THREADS", "1"), ("OMP_NUM_THREADS", "1"), ("MKL_NUM_THREADS", "1"),
+            ("PYTHONDONTWRITEBYTECODE", "1"), (TOKEN_VAR, job.token)):
+        os.environ[key] = value
     tempfile.tempdir = None
     os.chdir(job.workdir)
 
@@ -336,45 +360,81 @@ def _set_limit(which, soft, hard=None):
 
 
 def _count_own_processes():
+    """Tasks (processes and threads: what RLIMIT_NPROC counts) of our uid."""
     uid = os.getuid()
     count = 0
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
                 if os.stat(f"/proc/{name}").st_uid == uid:
-                    count += 1
+                    count += len(os.listdir(f"/proc/{name}/task"))
             except OSError:
                 pass
     return count
 
 
 def _reset_warnings():
-    """Python's default warning filters, printed to the new stderr (pytest may have changed both)."""
-    warnings.resetwarnings()
-    warnings.simplefilter("default")
-    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
-        warnings.simplefilter("ignore", category, append=True)
+    """Python's default warning filters, shown on the new stderr, and numpy's default errstate."""
+    if warnings.filters != _WARNING_FILTERS:
+        warnings.filters[:] = _WARNING_FILTERS
+        warnings._filters_mutated()
     try:
-        def _show(msg):
-            sys.stderr.write(warnings._formatwarnmsg(msg))
-        warnings._showwarnmsg_impl = _show
-        warnings.showwarning = warnings._showwarning_orig
+        if warnings.showwarning is not warnings._showwarning_orig:
+            warnings.showwarning = warnings._showwarning_orig
+        if getattr(warnings._showwarnmsg_impl, "__module__", None) != "warnings":
+            def _show(msg):
+                sys.stderr.write(warnings._formatwarnmsg(msg))
+            warnings._showwarnmsg_impl = _show
     except AttributeError:
         pass
-    np.seterr(divide="warn", over="warn", under="ignore", invalid="warn")
+    if np.geterr() != _NUMPY_ERRORS:
+        np.seterr(**_NUMPY_ERRORS)
 
 
 class _BlockGraderPackages:
-    """A meta path finder that refuses the grader's own packages to student code."""
+    """A meta path finder that refuses the grader's own packages (grader, reference, solutions,
+    exercises) to student code: `import reference` in an exercise file fails.
+
+    A deterrent, not a wall (student code runs in the same interpreter as the objects passed in
+    `redirects`). Imports made by trusted code (grader or reference files, e.g. a reference
+    function's lazy import) get the module back as it was in the parent."""
+
+    def __init__(self, saved, trusted_dirs):
+        self.saved = saved
+        self.trusted = tuple(d.rstrip(os.sep) + os.sep for d in trusted_dirs)
+
+    def _importer_is_trusted(self):
+        frame = sys._getframe(1)
+        while frame is not None and (frame.f_code.co_filename.startswith("<frozen importlib")
+                                     or frame.f_code.co_filename in (importlib.__file__, __file__)):
+            frame = frame.f_back  # skip the import machinery (and this finder) to the importer
+        return frame is not None and frame.f_code.co_filename.startswith(self.trusted)
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.partition(".")[0] in BLOCKED_PACKAGES:
-            raise ModuleNotFoundError(
-                f"No module named {fullname!r} (the grader's own code is not available to "
-                "exercise files)", name=fullname)
-        return None
+        if fullname.partition(".")[0] not in BLOCKED_PACKAGES:
+            return None
+        if self.trusted and self._importer_is_trusted():
+            if fullname in self.saved:
+                return importlib.machinery.ModuleSpec(fullname, _Restore(self.saved[fullname]))
+            return None
+        raise ModuleNotFoundError(
+            f"No module named {fullname!r} (the grader's own code is not available to "
+            "exercise files)", name=fullname)
 
     def invalidate_caches(self):
+        pass
+
+
+class _Restore:
+    """A loader that hands back a module object kept aside."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module):
         pass
 
 
@@ -406,8 +466,9 @@ class _ImportThroughDescriptors:
 
 
 def import_plan(student_dir, workdir, module_name, parent_cwd, redirects):
-    """(sys.path for the child, names to drop from sys.modules), computed in the parent: the
-    same loops in the child would touch (and so copy) every module object."""
+    """(sys.path for the child, names to drop from sys.modules, the folders of the grader's
+    trusted packages), computed in the parent: the same loops in the child would touch (and so
+    copy) every module object."""
     banned = {_realpath(student_dir)}
     if parent_cwd:
         banned.add(_realpath(parent_cwd))
@@ -419,7 +480,29 @@ def import_plan(student_dir, workdir, module_name, parent_cwd, redirects):
         if top in BLOCKED_PACKAGES or name == module_name or (
                 top[:2] == "ex" and EXERCISE_MODULE.match(top) and top not in redirects):
             drop.append(name)
-    return path, drop
+    return path, drop, _trusted_dirs()
+
+
+_trusted: list = []
+
+
+def _trusted_dirs():
+    """The folders of the grader's own packages, whether imported yet or not."""
+    if not _trusted:
+        folders = set()
+        for package in TRUSTED_PACKAGES:
+            module = sys.modules.get(package)
+            locations = getattr(module, "__path__", None)
+            if locations is None:
+                try:
+                    spec = importlib.util.find_spec(package)  # finds, does not import
+                    locations = spec.submodule_search_locations if spec else None
+                except (ImportError, ValueError):
+                    locations = None
+            for folder in locations or ():
+                folders.update((_realpath(folder), os.path.abspath(folder)))
+        _trusted.append(tuple(sorted(folders)))
+    return _trusted[0]
 
 
 _realpaths: dict = {}
@@ -435,10 +518,12 @@ def _realpath(path):
 
 def _setup_imports(job: ChildJob, roots):
     sys.path[:] = job.sys_path
-    sys.path_importer_cache.clear()
+    saved = {}
     for name in job.drop_modules:
-        sys.modules.pop(name, None)
-    sys.meta_path.insert(0, _BlockGraderPackages())
+        module = sys.modules.pop(name, None)
+        if module is not None and name.partition(".")[0] in BLOCKED_PACKAGES:
+            saved[name] = module
+    sys.meta_path.insert(0, _BlockGraderPackages(saved, job.trusted_dirs))
     if roots:
         sys.meta_path.insert(1, _ImportThroughDescriptors(roots))
 
@@ -546,7 +631,7 @@ def _error_info(exc, job, lines):
 
 
 def process_table():
-    """{pid: (ppid, pgrp, session, state)} of every process, from /proc/<pid>/stat."""
+    """{pid: (ppid, pgrp, session, state, start time)} of every process, from /proc/<pid>/stat."""
     table = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -558,7 +643,8 @@ def process_table():
             finally:
                 os.close(fd)
             fields = data[data.rindex(b")") + 2:].split()
-            table[int(name)] = (int(fields[1]), int(fields[2]), int(fields[3]), fields[0])
+            table[int(name)] = (int(fields[1]), int(fields[2]), int(fields[3]), fields[0],
+                                int(fields[19]))
         except (OSError, ValueError, IndexError):
             continue
     return table
@@ -567,7 +653,7 @@ def process_table():
 def descendants(table, root_pid):
     """The live (not zombie) processes below root_pid in the table."""
     children = {}
-    for pid, (ppid, _, _, _) in table.items():
+    for pid, (ppid, *_) in table.items():
         children.setdefault(ppid, []).append(pid)
     found, todo = [], list(children.get(root_pid, ()))
     while todo:

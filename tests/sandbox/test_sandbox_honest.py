@@ -271,6 +271,32 @@ def test_the_grader_and_reference_are_not_importable(tmp_path, work_base):
         assert "not available" in result.error.message
 
 
+def test_trusted_code_passed_in_redirects_may_still_import_the_reference(tmp_path, work_base):
+    import grader
+    # A function whose code lives in the grader's folder (as a reference function's does)
+    # and imports the reference lazily, when called.
+    trusted_file = os.path.join(os.path.dirname(grader.__file__), "lazy_helper.py")
+    namespace = {}
+    exec(compile("def lazy_sigmoid(z):\n    import reference\n    return reference.sigmoid(z)\n",
+                 trusted_file, "exec"), namespace)
+    path = student(tmp_path, """
+        from ex01_activations import lazy_sigmoid
+
+        def forward(z):
+            return lazy_sigmoid(z)
+
+        def cheat(z):
+            import reference
+            return reference.sigmoid(z)
+    """, "ex03_forward.py")
+    out = run_student(path, "ex03_forward", [Call("cheat", (0.0,)), Call("forward", (0.0,))],
+                      redirects={"ex01_activations": {"lazy_sigmoid": namespace["lazy_sigmoid"]}})
+    assert out.status == "ok", out.reason
+    assert out.results[0].error.type == "ModuleNotFoundError"
+    assert out.results[1].error is None, out.results[1].error
+    assert out.results[1].value == 0.5
+
+
 def test_function_specs_are_rebuilt_in_the_child(tmp_path, work_base):
     path = student(tmp_path, """
         import numpy as np
