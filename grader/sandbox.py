@@ -7,7 +7,8 @@
     outcome.results[0].value  # the decoded return value, or .error: StudentError
 
 The student's code never runs in the calling process: run_student forks (the caller already has
-numpy and the grader imported, so a child costs about a millisecond), and the child
+numpy and the grader imported, so a whole run costs about 5 ms against ~100 ms for a fresh
+`python -c "import numpy"`; bench/bench_sandbox.py measures it), and the child
 (grader/student_process.py) limits itself, drops privileges, loads the student's file and runs
 the calls. Answers come back on their own pipe as JSON lines in grader.plain_data's format, so
 nothing the student prints can corrupt them, and nothing the child sends is more than data: the
@@ -29,7 +30,9 @@ Statuses (Outcome.status) and their reasons (Outcome.reason, one sentence, "" wh
     crashed       "crashed with signal SIGSEGV while running forward(...)",
                   "sent back data the grader cannot read (...) while running ...",
                   "sent back more than 64 MB ...",
-                  "closed or replaced the grader's answer channel (fd 3) while running ..."
+                  "closed or replaced the grader's answer channel (fd 3) while running ...",
+                  "broke the grader's code in its process while running ..." (e.g. it
+                  monkeypatched builtins the child's reporting needs)
     sandbox-error the sandbox itself could not start (a grader or machine problem, not the
                   student's): "the sandbox could not start: ..."
 
@@ -37,23 +40,29 @@ Results of the calls that finished before a timeout, exit or crash are kept. Out
 stderr together) is cut to output_limit bytes with a "[... N bytes cut]" marker; a run whose
 output was cut is still "ok" (Outcome.output_cut says how much).
 
-Isolation, when the caller is root (as CI is): the child runs as a per-run uid/gid with no
-supplementary groups and no way back to root (no_new_privs), in a new session, with limits on
-address space, CPU time, file size, processes and core dumps, in a throw-away folder holding
-only a copy of the student's file. Afterwards the parent kills the child's process group and
-every process of that uid (found in /proc), so a process that called setsid() to escape dies
-too, then removes the folder.
+Isolation, when the caller is root (as CI is): the child runs as a per-run uid/gid
+(200000 + pid) with no supplementary groups and no way back to root (no_new_privs), in a new
+session, with limits on address space, CPU time, file size, processes (64) and core dumps, in a
+throw-away folder holding only a copy of the student's file, with a clean environment. It can
+read only what any user can, and write only its folder and world-writable places such as /tmp
+(what it leaves there is not cleaned up). Afterwards the parent kills the child's process group
+and every process of that uid (found in /proc), so a process that called setsid() to escape dies
+too, reaps the child and removes the folder. In both modes the grader's own packages (grader,
+reference, solutions, exercises) cannot be imported by the student's file: a deterrent, since
+objects passed in `redirects` live in the same interpreter.
 
 Weaker isolation as a normal user: the student's code runs with the caller's own uid, so it can
-read and write whatever the caller can (the course files, the user's home) and signal the
-caller's processes; the process limit is the user's count + 64. After a run the parent kills the
-process group, the child's session, and every process of the user that carries the run's token
-in its environment: a student process that both leaves the session and clears its environment
-can outlive the run. Use root (CI) or a container for grading untrusted submissions.
+read and write whatever the caller can (the course files, the user's home), signal or ptrace
+(where the system allows) the caller's processes, and the process limit is the user's current
+count + 64. Cleaning up is best effort: the child is the subreaper of what it starts and kills
+it before it reports its last answer; after a timeout the parent stops the child and kills its
+process tree; then it kills our processes in the child's group or session or carrying the run's
+token in their environment. A process that escapes all of those (leaves the session, loses its
+parent, and has an environment without the token, e.g. a double fork after os._exit of the
+child) can outlive the run. Use root (CI) or a container to grade untrusted submissions.
 """
 from __future__ import annotations
 
-import errno
 import json
 import os
 import select
@@ -208,10 +217,13 @@ def run_student(source: Path, module_name: str, calls: list, *,
         except OSError as exc:
             return Outcome("missing", [], None, "", f"cannot read {source}: {exc.strerror}",
                            time.monotonic() - started)
-        out_r, out_w = os.pipe()
-        fds += [out_r, out_w]
-        ans_r, ans_w = os.pipe()
-        fds += [ans_r, ans_w]
+        try:
+            out_r, out_w = os.pipe()
+            fds += [out_r, out_w]
+            ans_r, ans_w = os.pipe()
+            fds += [ans_r, ans_w]
+        except OSError as exc:
+            return _cannot_start(exc, started)
         token = os.urandom(12).hex()
         job = ChildJob(
             copy_path=copy_path, filename=str(source.resolve()),
@@ -222,7 +234,11 @@ def run_student(source: Path, module_name: str, calls: list, *,
             readable_roots=_unreachable_sys_path() if root else ())
         job.sys_path, job.drop_modules, job.trusted_dirs = student_process.import_plan(
             job.student_dir, workdir, module_name, _cwd(), job.redirects)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # e.g. too many processes on the machine
+            pid = 0
+            return _cannot_start(exc, started)
         if pid == 0:  # the child: never returns into the caller's code
             try:
                 if root:
@@ -249,6 +265,11 @@ def run_student(source: Path, module_name: str, calls: list, *,
                 pass
         _remove_tree(workdir)
     return run.outcome(time.monotonic() - started)
+
+
+def _cannot_start(exc, started):
+    return Outcome("sandbox-error", [], None, "",
+                   f"the sandbox could not start: {exc.strerror or exc}", time.monotonic() - started)
 
 
 def _cwd():

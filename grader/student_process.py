@@ -51,7 +51,6 @@ import gc
 import fcntl
 import importlib.machinery
 import importlib.util
-import io
 import json
 import linecache
 import mmap
@@ -74,6 +73,7 @@ from grader import plain_data, scalar_functions
 
 # Captured now, in the trusted parent, so student monkeypatching cannot reach them.
 _exit = os._exit
+_getpid = os.getpid
 _write = os.write
 _fstat = os.fstat
 _perf = time.perf_counter
@@ -218,6 +218,7 @@ _reserve = None
 _current = None               # the index of the call running, None during the import
 _answer_id = None
 _answer_fd = None
+_child_pid = None
 _stdout = None
 _stderr = None
 
@@ -251,8 +252,9 @@ def run_child(job: ChildJob):
 
 
 def _setup(job: ChildJob):
-    global _answer_id, _answer_fd, _reserve, _stdout, _stderr
+    global _answer_id, _answer_fd, _reserve, _stdout, _stderr, _child_pid
     os.setsid()
+    _child_pid = os.getpid()
     gc.freeze()  # the collector leaves the parent's objects alone (no copy-on-write of all memory)
 
     # Signals: defaults, nothing blocked, no timers; SIGXFSZ ignored so a too-big file is an error.
@@ -559,7 +561,10 @@ def _prepare_calls(job: ChildJob):
 # ------------------------------------------------------------------------- running the student
 
 def _send(message, check=True):
-    """One JSON line on the answer pipe. Exits the child if the pipe is gone or replaced."""
+    """One JSON line on the answer pipe. Exits the child if the pipe is gone or replaced, and
+    quietly ends a copy of the child made by a student's os.fork() that returned into us."""
+    if _child_pid is not None and _getpid() != _child_pid:
+        _exit(0)
     data = (_JSON.encode(message) + "\n").encode("ascii")
     try:
         if check:

@@ -90,7 +90,7 @@ def test_honest_values_round_trip(tmp_path, work_base):
     out = run_student(path, "ex06_output_layer", calls)
     assert out.status == "ok", out.reason
     assert out.reason == ""
-    for sent, result in zip(arrays, out.results):
+    for sent, result in zip(arrays, out.results, strict=False):
         got = result.value
         assert type(got) is np.ndarray
         assert got.dtype == sent.dtype and got.shape == sent.shape
@@ -325,7 +325,7 @@ def test_function_specs_are_rebuilt_in_the_child(tmp_path, work_base):
     out = run_student(path, "ex11_gradient_check",
                       [Call("numerical_gradient", (spec, x), return_args=True) for spec in specs])
     assert out.status == "ok", out.reason
-    for spec, result in zip(specs, out.results):
+    for spec, result in zip(specs, out.results, strict=True):
         assert result.error is None, result.error
         assert np.allclose(result.value, scalar_functions.gradient(spec, x), atol=1e-6)
         (f_after, x_after), _ = result.args_after

@@ -1,7 +1,6 @@
 """run_student on hostile or broken student files: every verdict, and the parent unharmed after."""
 import os
 import signal
-import sys
 import tempfile
 import textwrap
 import time
@@ -9,7 +8,6 @@ import time
 import numpy as np
 import pytest
 
-from grader.plain_data import Opaque
 from grader.sandbox import Call, run_student
 
 REAL_ALLCLOSE = np.allclose
@@ -532,6 +530,36 @@ def test_fork_bomb_is_limited_and_cleaned_up(tmp_path, work_base):
     assert count < 64 and error == "BlockingIOError"
     time.sleep(0.05)
     assert not any(alive(pid) for pid in pids)
+    assert_parent_fine(tmp_path)
+
+
+def test_a_fork_that_returns_into_the_grader_does_not_garble_answers(tmp_path, work_base):
+    path = student(tmp_path, """
+        import os
+
+        def fork():
+            return os.fork() > 0  # the copy returns too, into the grader's loop
+
+        def later():
+            return 7
+    """)
+    out = run_student(path, "ex06_output_layer", [Call("fork"), Call("later")])
+    assert out.status == "ok", out.reason
+    assert [r.value for r in out.results] == [True, 7]
+    assert_parent_fine(tmp_path)
+
+
+def test_a_failing_fork_is_a_sandbox_error(tmp_path, work_base, monkeypatch):
+    path = student(tmp_path, HONEST)
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    out = run_student(path, "ex06_output_layer", [Call("dz2")])
+    assert out.status == "sandbox-error"
+    assert out.reason == "the sandbox could not start: Resource temporarily unavailable"
+    monkeypatch.undo()
     assert_parent_fine(tmp_path)
 
 

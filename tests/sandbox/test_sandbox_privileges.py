@@ -3,7 +3,6 @@ mode of a normal user (exercised here by a forked test process that gives up roo
 import json
 import os
 import shutil
-import sys
 import tempfile
 import textwrap
 import time
