@@ -11,8 +11,9 @@ GRADED = "graded"
 FAILED = "failed to load"
 NOT_GRADED = "not graded"     # no results yet: the batch was interrupted before this student
 
-# The sandbox's words for a run it stopped for taking too long (grader/sandbox.py, "timeout").
-_TIMEOUT = re.compile(r"^(stopped after [0-9.]+ s|used more than [0-9.]+ s of CPU time)")
+# The sandbox's words for a run it stopped for taking too long (grader/sandbox.py, "timeout"),
+# after the file name the engine may put first.
+_TIMEOUT = re.compile(r"^(?:\S+\.py )?(stopped after [0-9.]+ s|used more than [0-9.]+ s of CPU time)")
 
 
 def is_timeout(reason):

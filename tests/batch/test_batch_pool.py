@@ -1,0 +1,111 @@
+"""The warm workers (a worker lost mid-exercise costs only that exercise), the progress line and
+the gradebook's formatting."""
+import io
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from grader import engine
+from grader.batch import gradebook, pool, progress, records, store
+from grader.batch.submissions import Submission
+from grader import results
+from test_batch_helpers import FULL, POINTS, SEED, copy_solutions
+
+
+def test_a_killed_worker_costs_only_the_running_exercise(tmp_path):
+    folder = copy_solutions(tmp_path / "kim", {2: "import time\ntime.sleep(3)\n"})
+    for n in range(1, 12):
+        engine.hidden_tests(n, SEED)
+    finished = []
+    warm = pool.WarmPool(1, SEED, timeout=5)
+    killed = []
+
+    def tick():
+        worker = warm.workers[0]
+        if worker.running == 2 and not killed:
+            killed.append(worker.process.pid)
+            os.kill(worker.process.pid, signal.SIGKILL)
+
+    try:
+        task = pool.Task("kim", str(folder), "kim", list(range(1, 12)))
+        warm.run([task], lambda t, exercises: finished.append(exercises), tick=tick, tick_every=0.1)
+        assert warm.deaths == 1 and warm.workers[0].process.pid != killed[0]
+        assert warm.workers[0].process.is_alive()
+    finally:
+        warm.close()
+    [exercises] = finished
+    assert [ex.number for ex in exercises] == list(range(1, 12))
+    lost = exercises[1]
+    assert lost.score == 0 and lost.status == "error"
+    assert "killed by SIGKILL" in lost.reason
+    assert all(t.output.startswith("not run: ") for t in lost.tests)
+    assert sum(ex.score for ex in exercises) == FULL - POINTS[2]
+
+
+def test_staging_paths_are_replaced_in_messages():
+    plain = {"reason": "file not found: /tmp/grade-batch-1-x/00003/ex05_losses.py", "tests": [["n", "1.1", 1.0, False, "at /tmp/grade-batch-1-x/00003/ex05_losses.py", ""]]}
+    fixed = pool._relabel(plain, "/tmp/grade-batch-1-x/00003", "alice.zip/exercises")
+    assert fixed["reason"] == "file not found: alice.zip/exercises/ex05_losses.py"
+    assert fixed["tests"][0][4] == "at alice.zip/exercises/ex05_losses.py"
+
+
+def test_exercise_results_survive_the_trip_through_results_json():
+    ex = results.ExerciseResult(6, "Gradients of the output layer", status="failing", reason="", output="hi\n")
+    ex.tests = [results.TestResult("dz2", "6.1", 1.0, False, "expected 1, got 2", "forgot to divide by n"),
+                results.TestResult("dw2", "6.2", 2.0, True)]
+    data = results.to_gradescope([ex], 0.1, "text")
+    [back] = store.exercises_from_results(data)
+    assert back.tests == ex.tests and back.reason == ex.reason and back.output == ex.output
+    assert store.exercise_from_plain(store.exercise_to_plain(ex)).tests == ex.tests
+
+
+@pytest.mark.parametrize("value, text", [(62.0, "62"), (2.5, "2.5"), (0.1 + 0.2, "0.3"), (1 / 3, "0.3333"),
+                                         (0.0, "0"), (-0.0, "0"), (1e-9, "0")])
+def test_gradebook_numbers_have_no_float_noise(value, text):
+    assert gradebook.number(value) == text
+
+
+def test_gradebook_cells_cannot_become_formulas():
+    rec = records.StudentRecord("=HYPERLINK(1)", "x/", "x", status=records.FAILED, reason="empty folder")
+    line = gradebook.render([rec]).splitlines()[1]
+    assert line.startswith("'=HYPERLINK(1)")
+    assert gradebook.columns()[:2] == ["student", "ex01"] and gradebook.columns()[-4:] == ["total", "max", "status", "note"]
+
+
+def test_not_graded_students_get_a_row():
+    sub = Submission("zed", Path("zed"), "folder", out_name="zed")
+    rec = records.record(sub, None)
+    assert rec.status == records.NOT_GRADED and "interrupted" in rec.reason
+
+
+def test_timeouts_are_recognised_only_in_the_sandboxes_words():
+    assert records.is_timeout("ex01_activations.py stopped after 1.5 s (an infinite loop?) while ...")
+    assert records.is_timeout("used more than 7 s of CPU time (an infinite loop?)")
+    assert not records.is_timeout("ex01_activations.py raised ValueError at line 3: stopped after 3 s")
+
+
+def test_progress_redraws_one_line_on_a_terminal():
+    out = io.StringIO()
+    bar = progress.Progress(4, stream=out, tty=True)
+    for done in range(1, 5):
+        bar.update(done, force=True)
+    bar.finish()
+    text = out.getvalue()
+    assert text.count("\r") == 4 and text.endswith("\n") and text.count("\n") == 1
+    assert "4/4 100%" in text and "done in" in text
+
+
+def test_progress_prints_every_tenth_when_not_a_terminal():
+    out = io.StringIO()
+    bar = progress.Progress(200, stream=out, tty=False)
+    for done in range(1, 201):
+        bar.update(done)
+    bar.finish()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 10 and "ETA" in lines[0] and "200/200" in lines[-1]
+
+
+def test_clock():
+    assert progress.clock(5) == "0:05" and progress.clock(3725) == "1:02:05"

@@ -1,0 +1,199 @@
+"""Discovery and safe extraction: what becomes a student, where their files are found, and every
+way a submission is refused (with the reason the instructor reads)."""
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader.batch import submissions as sm
+from test_batch_helpers import FILES, copy_solutions, solution, zip_folder
+
+
+def staged(tmp_path, entry):
+    subs, _ = sm.discover(entry.parent)
+    [sub] = [s for s in subs if s.path == entry]
+    root = tmp_path / "staging"
+    root.mkdir(exist_ok=True)
+    return sm.stage(sub, root / str(len(list(root.iterdir()))))
+
+
+def make_zip(path, members):
+    """members: {name: bytes or str}; a (bytes, external_attr) tuple sets the attributes."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            attr = None
+            if isinstance(data, tuple):
+                data, attr = data
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if attr is not None:
+                info.external_attr = attr
+            z.writestr(info, data)
+    return path
+
+
+def all_solutions(prefix=""):
+    return {f"{prefix}{name}": solution(n) for n, name in FILES.items()}
+
+
+@pytest.fixture
+def subs(tmp_path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    return folder
+
+
+def test_ids_are_entry_names_without_zip_and_hidden_entries_are_ignored(subs, tmp_path):
+    (subs / "bob").mkdir()
+    (subs / "Alice.ZIP").write_bytes(b"")
+    (subs / ".DS_Store").write_bytes(b"")
+    (subs / "__MACOSX").mkdir()
+    out = subs / "results"
+    out.mkdir()
+    found, ignored = sm.discover(subs, exclude=[out])
+    assert [(s.student, s.kind) for s in found] == [("Alice", "zip"), ("bob", "folder")]
+    assert dict(ignored) == {".DS_Store": "hidden entry", "__MACOSX": "macOS metadata",
+                             "results": "the output folder"}
+
+
+def test_two_entries_with_one_id_are_both_kept_and_flagged(subs):
+    (subs / "alice").mkdir()
+    (subs / "alice.zip").write_bytes(b"")
+    found, _ = sm.discover(subs)
+    assert [s.student for s in found] == ["alice", "alice.zip"]
+    assert all("two submissions for alice: alice/ and alice.zip" in s.note for s in found)
+    assert len({s.out_name for s in found}) == 2
+
+
+def test_a_student_named_like_an_output_file_gets_another_folder(subs):
+    (subs / "gradebook.csv.zip").write_bytes(b"")
+    [s], _ = sm.discover(subs)
+    assert s.student == "gradebook.csv" and s.out_name == "gradebook.csv.student"
+
+
+@pytest.mark.parametrize("inside", ["", "exercises", "Alice_123", "Alice_123/exercises"])
+def test_zip_files_are_found_at_every_allowed_depth(subs, tmp_path, inside):
+    prefix = f"{inside}/" if inside else ""
+    zip_path = make_zip(subs / "alice.zip", {**all_solutions(prefix), "README.md": "hi",
+                                              "__MACOSX/._x": "junk"})
+    result = staged(tmp_path, zip_path)
+    assert result.ok, result.reason
+    assert result.found_in == inside
+    assert result.files == sorted(FILES.values())
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted(FILES.values())
+    assert (result.folder / FILES[1]).read_text() == solution(1)
+    assert stat.S_IMODE(result.folder.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("inside", ["", "exercises", "Bob_9", "Bob_9/exercises"])
+def test_folder_files_are_found_at_every_allowed_depth(subs, tmp_path, inside):
+    copy_solutions(subs / "bob" / inside)
+    result = staged(tmp_path, subs / "bob")
+    assert result.ok and result.found_in == inside and len(result.files) == len(FILES)
+
+
+def test_two_levels_deeper_is_too_deep(subs, tmp_path):
+    zip_path = make_zip(subs / "deep.zip", all_solutions("a/b/c/"))
+    assert staged(tmp_path, zip_path).reason == sm.NO_FILES
+
+
+def test_the_place_with_most_files_wins_and_the_other_is_mentioned(subs, tmp_path):
+    copy_solutions(subs / "carol" / "exercises")
+    (subs / "carol" / FILES[1]).write_text("old draft\n")
+    result = staged(tmp_path, subs / "carol")
+    assert result.found_in == "exercises"
+    assert result.remarks and "the top folder" in result.remarks[0]
+
+
+def test_the_same_files_give_the_same_digest_wherever_they_are(subs, tmp_path):
+    a = staged(tmp_path, make_zip(subs / "a.zip", all_solutions("x/exercises/")))
+    copy_solutions(subs / "b")
+    b = staged(tmp_path, subs / "b")
+    assert a.digest == b.digest
+    (subs / "b" / FILES[2]).write_text(solution(2) + "\n# changed\n")
+    assert staged(tmp_path, subs / "b").digest != a.digest
+
+
+@pytest.mark.parametrize("member", ["../evil.py", "../../evil.py", "ok/../../evil.py", "/etc/evil.py",
+                                    "C:/evil.py", "..\\evil.py"])
+def test_a_member_pointing_outside_refuses_the_zip(subs, tmp_path, member):
+    zip_path = make_zip(subs / "slip.zip", {**all_solutions(), member: "print('x')"})
+    result = staged(tmp_path, zip_path)
+    assert result.reason == f"zip member {member!r} points outside the submission"
+    assert result.folder is None
+    assert not list(tmp_path.rglob("evil.py"))
+
+
+def test_a_symlinked_exercise_file_is_refused(subs, tmp_path):
+    link = (0o120777 << 16)
+    zip_path = make_zip(subs / "link.zip", {**all_solutions(), FILES[1]: (b"/etc/shadow", link)})
+    assert "is a symbolic link" in staged(tmp_path, zip_path).reason
+    copy_solutions(subs / "linker")
+    os.unlink(subs / "linker" / FILES[2])
+    os.symlink("/etc/passwd", subs / "linker" / FILES[2])
+    assert "is a symbolic link" in staged(tmp_path, subs / "linker").reason
+
+
+def test_a_symlinked_folder_is_not_followed(subs, tmp_path):
+    target = copy_solutions(tmp_path / "someone_else")
+    (subs / "dan").mkdir()
+    os.symlink(target, subs / "dan" / "exercises")
+    assert staged(tmp_path, subs / "dan").reason == sm.NO_FILES
+
+
+def test_corrupt_empty_and_truncated_zips(subs, tmp_path):
+    (subs / "noise.zip").write_bytes(os.urandom(2000))
+    assert staged(tmp_path, subs / "noise.zip").reason.startswith("corrupt zip: ")
+    make_zip(subs / "nothing.zip", {})
+    assert staged(tmp_path, subs / "nothing.zip").reason == "empty zip"
+    good = zip_folder(copy_solutions(tmp_path / "src"), tmp_path / "good.zip")
+    data = good.read_bytes()
+    (subs / "cut.zip").write_bytes(data[: len(data) // 2])
+    assert staged(tmp_path, subs / "cut.zip").reason.startswith("corrupt zip")
+
+
+def test_a_member_whose_bytes_do_not_match_is_corrupt(subs, tmp_path):
+    data = bytearray(make_zip(tmp_path / "x.zip", all_solutions()).read_bytes())
+    start = data.index(b"PK\x03\x04") + 30 + len(FILES[1])
+    data[start + 5] ^= 0xFF   # inside the first member's compressed bytes
+    (subs / "flip.zip").write_bytes(bytes(data))
+    assert staged(tmp_path, subs / "flip.zip").reason.startswith("corrupt zip")
+
+
+def test_zip_bombs_and_huge_zips_are_refused(subs, tmp_path, monkeypatch):
+    monkeypatch.setattr(sm, "MAX_ZIP_BYTES", 1 << 20)
+    monkeypatch.setattr(sm, "MAX_MEMBERS", 20)
+    make_zip(subs / "big.zip", {**all_solutions(), "blob": bytes(2 << 20)})
+    assert "would expand to 2.0 MB" in staged(tmp_path, subs / "big.zip").reason
+    make_zip(subs / "bomb.zip", {**all_solutions(), FILES[3]: b"#" * (900 << 10)})
+    assert "a zip bomb?" in staged(tmp_path, subs / "bomb.zip").reason
+    make_zip(subs / "many.zip", {**all_solutions(), **{f"junk/{i}.txt": "x" for i in range(30)}})
+    assert "more than 20 are refused" in staged(tmp_path, subs / "many.zip").reason
+    (subs / "fat.zip").write_bytes(os.urandom((1 << 20) + 1))
+    assert "zips over" in staged(tmp_path, subs / "fat.zip").reason
+
+
+def test_an_oversized_exercise_file_is_refused(subs, tmp_path):
+    copy_solutions(subs / "erin")
+    (subs / "erin" / FILES[4]).write_bytes(b"#" * (sm.MAX_FILE_BYTES + 1))
+    assert "exercise files over" in staged(tmp_path, subs / "erin").reason
+
+
+def test_folders_without_exercise_files(subs, tmp_path):
+    (subs / "empty").mkdir()
+    assert staged(tmp_path, subs / "empty").reason == "empty folder"
+    (subs / "junk" / "src").mkdir(parents=True)
+    (subs / "junk" / "src" / "main.py").write_text("x = 1")
+    assert staged(tmp_path, subs / "junk").reason == sm.NO_FILES
+    (subs / "paper.pdf").write_bytes(b"%PDF")
+    assert "not a folder or a .zip" in staged(tmp_path, subs / "paper.pdf").reason
+
+
+def test_only_exercise_files_are_staged(subs, tmp_path):
+    folder = copy_solutions(subs / "fay")
+    (folder / "secret_data.csv").write_text("1,2,3")
+    (folder / "helper.py").write_text("x = 1")
+    result = staged(tmp_path, folder)
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted(FILES.values())
