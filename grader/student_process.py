@@ -715,13 +715,17 @@ def _out_of_memory():
         _reserve = None
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
 def _run_student(job: ChildJob, prepared):
+    global _current
     lines = []
     t0 = _perf()
     try:
         with open(job.copy_path, "rb") as f:
             source = f.read()
-        lines = source.decode("utf-8", "replace").splitlines()
+        lines = _NEWLINE.split(source.decode("utf-8", "replace"))  # Python's own line breaks
         linecache.cache[job.filename] = (len(source), None, [l + "\n" for l in lines], job.filename)
         code = compile(source, job.filename, "exec", dont_inherit=True)
         module = types.ModuleType(job.module_name)
@@ -744,7 +748,6 @@ def _run_student(job: ChildJob, prepared):
     _flush_output()
     _send({"import": "ok", "seconds": _perf() - t0})
 
-    global _current
     for index, call in enumerate(job.calls):
         _current = index
         args, kwargs = prepared[index]
