@@ -49,7 +49,10 @@ read only what any user can, and write only its folder and world-writable places
 and every process of that uid (found in /proc), so a process that called setsid() to escape dies
 too, reaps the child and removes the folder. In both modes the grader's own packages (grader,
 reference, solutions, exercises) cannot be imported by the student's file: a deterrent, since
-objects passed in `redirects` live in the same interpreter.
+objects passed in `redirects` live in the same interpreter. A grader killed with SIGKILL cannot
+clean up; the child dies with it (parent-death signal), and the next run in a new process
+removes its folder (named grade-run-<pid>-<start time>-...) and, as root, kills processes of
+its sandbox uid that carry the sandbox's name or token (never those of a uid with a passwd entry).
 
 Weaker isolation as a normal user: the student's code runs with the caller's own uid, so it can
 read and write whatever the caller can (the course files, the user's home), signal or ptrace
@@ -65,6 +68,8 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import re
 import select
 import shutil
 import signal
@@ -206,7 +211,9 @@ def run_student(source: Path, module_name: str, calls: list, *,
         return Outcome("missing", [], None, "", f"{what}: {source}", time.monotonic() - started)
     _warm()
     root = os.geteuid() == 0
-    workdir = tempfile.mkdtemp(prefix="grade-", dir=_work_base(root))
+    base = _work_base(root)
+    _sweep_stale_folders(base)
+    workdir = tempfile.mkdtemp(prefix=_folder_prefix(), dir=base)
     fds = []
     pid = 0
     run = _Run(calls, timeout, memory_mb, output_limit, answer_limit)
@@ -265,6 +272,46 @@ def run_student(source: Path, module_name: str, calls: list, *,
                 pass
         _remove_tree(workdir)
     return run.outcome(time.monotonic() - started)
+
+
+_FOLDER = re.compile(r"grade-run-(\d+)-(\d+)-\w+")
+_swept: set = set()
+
+
+def _start_time(pid):
+    """A process's start time (clock ticks after boot), None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+        return int(data[data.rindex(b")") + 2:].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _folder_prefix():
+    """grade-run-<pid>-<start time>-: whose folder it is, so a later run can tell it is stale."""
+    pid = os.getpid()
+    return f"grade-run-{pid}-{_start_time(pid) or 0}-"
+
+
+def _sweep_stale_folders(base):
+    """Once per process: remove the folders of runs whose grader died (e.g. a batch worker
+    killed with SIGKILL, which leaves no chance to clean up)."""
+    key = (os.getpid(), base)
+    if key in _swept:
+        return
+    _swept.add(key)
+    try:
+        entries = os.listdir(base)
+    except OSError:
+        return
+    for entry in entries:
+        match = _FOLDER.fullmatch(entry)
+        if match is None or _start_time(int(match[1])) == int(match[2]):
+            continue
+        path = os.path.join(base, entry)
+        if os.path.isdir(path) and not os.path.islink(path):
+            _remove_tree(path)
 
 
 def _cannot_start(exc, started):
@@ -670,9 +717,15 @@ def _has_token(pid, token):
 
 def _strays(child_pid, uid, token):
     me = os.getpid()
-    if uid is not None:  # root: every live process of the run's uid
-        return [int(n) for n in os.listdir("/proc")
-                if n.isdigit() and int(n) != me and uid in (_uids(n) or ())]
+    if uid is not None:  # root: every live process of the run's uid, and of dead runs' uids
+        names = [n for n in os.listdir("/proc") if n.isdigit()]
+        live = {int(n) for n in names}
+        found = []
+        for name in names:
+            uids = _uids(name) if int(name) != me else None
+            if uids and (uid in uids or _left_by_a_dead_run(name, uids, live)):
+                found.append(int(name))
+        return found
     table = student_process.process_table()
     found = set(student_process.descendants(table, child_pid))
     my_uid = os.getuid()
@@ -686,6 +739,48 @@ def _strays(child_pid, uid, token):
         elif my_uid in (_uids(pid) or ()) and _has_token(pid, token):
             found.add(pid)
     return sorted(found)
+
+
+_no_user: dict = {}
+
+
+def _left_by_a_dead_run(pid_dir, uids, live):
+    """True for a sandbox's process (named grade-sandbox, or with a run token in its
+    environment) of a sandbox uid (200000 + pid) whose run's child is gone, not even a zombie:
+    its grader died before cleaning up. Never for a uid that names a real user."""
+    for uid in uids:
+        pid = uid - student_process.UID_BASE
+        if 0 < pid < _PID_LIMIT and pid not in live and student_process.sandbox_uid(pid) == uid:
+            if uid not in _no_user:
+                try:
+                    pwd.getpwuid(uid)
+                    _no_user[uid] = False
+                except KeyError:
+                    _no_user[uid] = True
+            return _no_user[uid] and _looks_like_a_sandbox(pid_dir)
+    return False
+
+
+def _looks_like_a_sandbox(pid_dir):
+    try:
+        with open(f"/proc/{pid_dir}/comm", "rb") as f:
+            if f.read().strip() == student_process.PROCESS_NAME:
+                return True
+        with open(f"/proc/{pid_dir}/environ", "rb") as f:
+            return f"{student_process.TOKEN_VAR}=".encode() in f.read()
+    except OSError:
+        return False
+
+
+def _pid_limit():
+    try:
+        with open("/proc/sys/kernel/pid_max") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return 1 << 22
+
+
+_PID_LIMIT = _pid_limit()
 
 
 def _kill_strays(child_pid, uid, token, rounds=50):

@@ -110,6 +110,8 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NAME = 15
+PROCESS_NAME = b"grade-sandbox"
 
 
 @dataclass
@@ -143,13 +145,9 @@ class ChildJob:
 def sandbox_uid(pid: int) -> int:
     """The per-run uid (= gid) for the child with this pid: 200000 + pid, inside the uid map."""
     wanted = UID_BASE + pid
-    ranges = []
-    for name in ("/proc/self/uid_map", "/proc/self/gid_map"):
-        try:
-            with open(name) as f:
-                ranges.append([tuple(int(n) for n in line.split()) for line in f if line.strip()])
-        except OSError:
-            return wanted
+    ranges = _id_maps()
+    if ranges is None:
+        return wanted
 
     def mapped(uid):
         return all(any(inside <= uid < inside + count for inside, _, count in r) for r in ranges)
@@ -160,6 +158,23 @@ def sandbox_uid(pid: int) -> int:
     inside, _, count = max(ranges[0], key=lambda r: r[2])
     span = max(1, count // 2)
     return inside + count - 1 - (pid % span)
+
+
+_maps: list = []
+
+
+def _id_maps():
+    """The uid and gid maps of our user namespace (read once), None if unreadable."""
+    if not _maps:
+        ranges = []
+        try:
+            for name in ("/proc/self/uid_map", "/proc/self/gid_map"):
+                with open(name) as f:
+                    ranges.append([tuple(int(n) for n in line.split()) for line in f if line.strip()])
+        except (OSError, ValueError):
+            ranges = None
+        _maps.append(ranges)
+    return _maps[0]
 
 
 def unreachable_dirs(paths) -> tuple:
@@ -255,6 +270,7 @@ def _setup(job: ChildJob):
     global _answer_id, _answer_fd, _reserve, _stdout, _stderr, _child_pid
     os.setsid()
     _child_pid = os.getpid()
+    _libc.prctl(PR_SET_NAME, PROCESS_NAME, 0, 0, 0)  # what ps shows; inherited by forks
     gc.freeze()  # the collector leaves the parent's objects alone (no copy-on-write of all memory)
 
     # Signals: defaults, nothing blocked, no timers; SIGXFSZ ignored so a too-big file is an error.

@@ -563,6 +563,70 @@ def test_a_failing_fork_is_a_sandbox_error(tmp_path, work_base, monkeypatch):
     assert_parent_fine(tmp_path)
 
 
+def _dead_pid():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return pid
+
+
+def test_folders_left_by_a_killed_grader_are_swept(tmp_path, work_base):
+    stale = os.path.join(work_base, f"grade-run-{_dead_pid()}-12345-abc_12")
+    os.mkdir(stale)
+    open(os.path.join(stale, "ex06_output_layer.py"), "w").close()
+    with open(f"/proc/{os.getpid()}/stat") as f:
+        me_start = f.read().rsplit(")", 1)[1].split()[19]
+    alive_folder = os.path.join(work_base, f"grade-run-{os.getpid()}-{me_start}-keep")
+    other = os.path.join(work_base, "grade-batch-1-keep")
+    os.mkdir(alive_folder)
+    os.mkdir(other)
+    path = student(tmp_path, HONEST)
+    out = run_student(path, "ex06_output_layer", [])
+    assert out.status == "ok"
+    assert not os.path.exists(stale)
+    assert os.path.isdir(alive_folder) and os.path.isdir(other)  # a live run's, someone else's
+    os.rmdir(alive_folder)
+    os.rmdir(other)
+
+
+def _process_as(uid, env):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.execvpe("sleep", ["sleep", "300"], env)
+        finally:
+            os._exit(1)
+    return pid
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="sandbox uids exist only as root")
+def test_processes_left_by_a_killed_grader_are_killed_by_the_next_run(tmp_path, work_base):
+    path = os.environ["PATH"]
+    # A process of a run whose grader died before cleaning up (its child's pid is gone), and a
+    # process of such a uid that is not a sandbox's (no run token): only the first may die.
+    stray = _process_as(200_000 + _dead_pid(), {"PATH": path, "GRADER_SANDBOX_RUN": "f00d"})
+    bystander = _process_as(200_000 + _dead_pid(), {"PATH": path})
+    try:
+        time.sleep(0.05)  # (any grader running on this machine as root may sweep the stray now)
+        assert alive(bystander)
+        student_file = student(tmp_path, HONEST)
+        assert run_student(student_file, "ex06_output_layer", []).status == "ok"
+        time.sleep(0.02)
+        assert not alive(stray)
+        assert alive(bystander)
+    finally:
+        for pid in (stray, bystander):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+
+
 def test_writing_a_big_file_is_refused(tmp_path, work_base):
     path = student(tmp_path, """
         def write():
