@@ -59,7 +59,8 @@ def remove_temp_files(folder):
 
 
 def encode_results(data) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """Compact JSON (json's C encoder; `python -m json.tool` pretty-prints it)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def read_results(path):

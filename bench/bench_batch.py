@@ -1,0 +1,102 @@
+"""How fast `grade batch` grades a class of correct submissions, against starting Python + numpy.
+
+    python bench/bench_batch.py [--n 200] [--workers 2] [--mode both|inprocess|cli] [--repeat 1]
+
+Generates N copies of solutions/ in a temporary folder (half as folders, half as zips), times
+`python -c "import numpy"` (the median of 5), then grades the class:
+
+  inprocess  run_batch(...) called from this process (numpy and the grader already imported):
+             the cost per student of the batch itself.
+  cli        `python -m grader.cli batch ...` in a subprocess: everything an instructor waits
+             for, Python's start and the imports included (paid once, not per student).
+
+Prints submissions per second, wall time per submission, and its ratio to the numpy import
+(the issue's target: at most 1.0 on 2 workers). With --repeat R each mode runs R times and
+the fastest run is reported too (other work on the machine only ever slows a run down).
+Asserts nothing.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader.batch import run_batch          # noqa: E402
+from grader.catalog import COURSE_ROOT      # noqa: E402
+
+
+def numpy_import_seconds(repeat=5):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import numpy"], check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def make_class(folder, n):
+    solutions = sorted((COURSE_ROOT / "solutions").glob("ex*.py"))
+    for i in range(n):
+        name = f"student{i:04d}"
+        if i % 2:
+            with zipfile.ZipFile(folder / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as z:
+                for path in solutions:
+                    z.write(path, f"{name}/exercises/{path.name}")
+        else:
+            (folder / name).mkdir()
+            for path in solutions:
+                shutil.copyfile(path, folder / name / path.name)
+
+
+def report(label, n, seconds, numpy_seconds):
+    per = seconds / n
+    print(f"{label:10s} {n} submissions in {seconds:.2f} s: {n / seconds:.1f} submissions/s, "
+          f"{per * 1000:.1f} ms each, {per / numpy_seconds:.2f} x the numpy import")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=200, help="submissions in the class (default 200)")
+    parser.add_argument("--workers", type=int, default=2, help="workers (default 2)")
+    parser.add_argument("--mode", choices=["both", "inprocess", "cli"], default="both")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each mode (default 1)")
+    args = parser.parse_args()
+
+    numpy_seconds = numpy_import_seconds()
+    print(f"python -c 'import numpy': {numpy_seconds * 1000:.0f} ms (median of 5); "
+          f"{os.cpu_count()} CPUs, {args.workers} workers, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+        subs = Path(tmp, "subs")
+        subs.mkdir()
+        make_class(subs, args.n)
+        for mode in ("inprocess", "cli"):
+            if args.mode not in ("both", mode):
+                continue
+            runs = []
+            for r in range(args.repeat):
+                out = Path(tmp, f"out-{mode}-{r}")   # a fresh out dir: every student is graded
+                start = time.perf_counter()
+                if mode == "inprocess":
+                    summary = run_batch(subs, out, workers=args.workers, progress=False)
+                    assert summary.graded_now == args.n and summary.mean_score == summary.max_score, summary.text()
+                else:
+                    subprocess.run([sys.executable, "-m", "grader.cli", "batch", str(subs), "--out", str(out),
+                                    "--workers", str(args.workers), "--no-progress"],
+                                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+                runs.append(time.perf_counter() - start)
+                report(mode, args.n, runs[-1], numpy_seconds)
+                shutil.rmtree(out, ignore_errors=True)
+            if len(runs) > 1:
+                report(f"{mode} best", args.n, min(runs), numpy_seconds)
+
+
+if __name__ == "__main__":
+    main()
