@@ -199,7 +199,10 @@ class WarmPool:
         w.task = task
         w.running = None
         task.started = task.started or time.monotonic()
-        w.conn.send_bytes(json.dumps(task.payload()).encode())
+        try:
+            w.conn.send_bytes(json.dumps(task.payload()).encode())
+        except (OSError, ValueError):
+            pass   # the worker is gone: its sentinel fires and _replace hands the task on
 
     def _read(self, w, on_done):
         """Handles every message waiting; False when the worker's pipe is closed."""

@@ -29,7 +29,7 @@ from ..catalog import load_catalog
 from ..feedback import exercise_text, summary_text
 from ..results import to_gradescope
 from . import gradebook, records, report, store
-from .pool import Task, WarmPool, not_run
+from .pool import PoolError, Task, WarmPool, not_run
 from .progress import Progress
 from .submissions import discover, stage
 
@@ -81,8 +81,9 @@ class BatchSummary:
                      + (f", {self.not_graded} not graded yet" if self.not_graded else "") + ".")
         lines.append(f"  timed out: {self.timed_out}" + names(lambda r: r.timed_out))
         lines.append(f"  mean score: {gradebook.number(self.mean_score)}/{gradebook.number(self.max_score)}")
-        lines.append(f"  this run: {self.graded_now} graded, {self.reused} unchanged since the last run"
-                     f" (kept), {self.failed_now} failed to load; {self.wall_time:.1f} s with {self.workers} workers")
+        lines.append(f"  this run: {self.graded_now} graded, {self.reused} kept (unchanged since the last run), "
+                     f"{self.failed_now} failed to load, in {self.wall_time:.1f} s"
+                     + (f" with {self.workers} workers" if self.workers else ""))
         if self.worker_deaths:
             lines.append(f"  grading processes lost and replaced: {self.worker_deaths}")
         if self.restored:
@@ -140,7 +141,10 @@ def run_batch(submissions_dir, out_dir, *, workers=None, timeout=engine.DEFAULT_
         try:
             tasks = _prepare(submissions, staging, out_dir, seed, timeout, force, kept, summary)
             if tasks:
-                _grade(tasks, out_dir, seed, timeout, workers, progress, stream, kept, summary)
+                try:
+                    _grade(tasks, out_dir, seed, timeout, workers, progress, stream, kept, summary)
+                except PoolError as exc:
+                    raise BatchError(f"{exc}; the results written so far are kept") from exc
         except KeyboardInterrupt:
             summary.interrupted = True
     finally:

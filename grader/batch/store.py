@@ -80,10 +80,15 @@ def valid(data):
     try:
         extra = data["extra_data"]
         batch = extra["batch"]
-        return (isinstance(extra["fingerprint"], str) and isinstance(extra["exercises"], list)
-                and isinstance(data["tests"], list) and isinstance(batch["status"], str)
-                and all(isinstance(e["number"], int) for e in extra["exercises"]))
-    except (KeyError, TypeError):
+        if not (isinstance(extra["fingerprint"], str) and isinstance(extra["exercises"], list)
+                and isinstance(data["tests"], list) and isinstance(batch, dict)
+                and isinstance(batch["status"], str) and isinstance(batch.get("reason", ""), str)
+                and all(isinstance(e["number"], int) for e in extra["exercises"])
+                and isinstance(data["score"], (int, float)) and isinstance(data["max_score"], (int, float))):
+            return False
+        exercises_from_results(data)   # and it reads back (a file edited by hand may not)
+        return True
+    except Exception:   # noqa: BLE001 - whatever is wrong with it, it is re-graded
         return False
 
 
