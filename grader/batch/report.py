@@ -6,6 +6,7 @@ page has no script and loads nothing, so it opens offline from a file.
 """
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
 from functools import lru_cache
@@ -31,13 +32,14 @@ def environment():
 
 
 def histogram(scores, top):
-    """BINS equal bins over [0, top]; the last one holds full marks."""
-    counts = [0] * BINS
+    """About BINS bins of a whole number of points over [0, top] (62 -> 0-7, 7-14, ..., 56-62);
+    a bin holds its low edge, the last one also full marks."""
+    width = math.ceil(top / BINS) if top >= BINS else (top / BINS if top > 0 else 1)
+    count = max(1, math.ceil(top / width)) if top > 0 else 1
+    counts = [0] * count
     for s in scores:
-        i = int(s / top * BINS) if top > 0 else 0
-        counts[min(max(i, 0), BINS - 1)] += 1
-    width = top / BINS if top else 1
-    return [{"low": number(i * width), "high": number((i + 1) * width), "count": c}
+        counts[min(max(int(s // width), 0), count - 1)] += 1
+    return [{"low": number(i * width), "high": number(min(top, (i + 1) * width)), "count": c}
             for i, c in enumerate(counts)]
 
 

@@ -109,3 +109,11 @@ def test_progress_prints_every_tenth_when_not_a_terminal():
 
 def test_clock():
     assert progress.clock(5) == "0:05" and progress.clock(3725) == "1:02:05"
+
+
+def test_the_histogram_has_whole_point_bins_and_counts_everyone():
+    from grader.batch.report import histogram
+    bins = histogram([0, 6.9, 7, 55, 61.5, 62, 62], 62)
+    assert [(b["low"], b["high"]) for b in bins][:2] == [("0", "7"), ("7", "14")]
+    assert bins[-1]["high"] == "62" and bins[-1]["count"] == 3
+    assert sum(b["count"] for b in bins) == 7
