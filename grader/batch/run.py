@@ -76,14 +76,14 @@ class BatchSummary:
         if self.interrupted:
             lines.append(f"Interrupted: {self.graded_now} students graded in this run and saved. "
                          "Run the same command again to grade the rest.")
-        lines.append(f"{self.students} students: {self.graded} graded, {self.failed_to_load} failed to load"
+        lines.append(f"{_plural(self.students, 'student')}: {self.graded} graded, {self.failed_to_load} failed to load"
                      + names(lambda r: r.status == records.FAILED)
                      + (f", {self.not_graded} not graded yet" if self.not_graded else "") + ".")
         lines.append(f"  timed out: {self.timed_out}" + names(lambda r: r.timed_out))
         lines.append(f"  mean score: {gradebook.number(self.mean_score)}/{gradebook.number(self.max_score)}")
         lines.append(f"  this run: {self.graded_now} graded, {self.reused} kept (unchanged since the last run), "
                      f"{self.failed_now} failed to load, in {self.wall_time:.1f} s"
-                     + (f" with {self.workers} workers" if self.workers else ""))
+                     + (f" with {_plural(self.workers, 'worker')}" if self.workers else ""))
         if self.worker_deaths:
             lines.append(f"  grading processes lost and replaced: {self.worker_deaths}")
         if self.restored:
@@ -97,6 +97,10 @@ class BatchSummary:
         lines.append(f"Gradebook: {self.gradebook}")
         lines.append(f"Report:    {self.report}")
         return "\n".join(lines)
+
+
+def _plural(n, word):
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def default_workers():
@@ -202,7 +206,7 @@ def _grade(tasks, out_dir, seed, timeout, workers, progress, stream, kept, summa
     summary.workers = size
     bar = Progress(len(tasks), stream=stream, enabled=progress)
     if progress:
-        stream.write(f"Grading {len(tasks)} students with {size} workers "
+        stream.write(f"Grading {_plural(len(tasks), 'student')} with {_plural(size, 'worker')} "
                      f"({summary.reused} unchanged since the last run, kept).\n")
         stream.flush()
 

@@ -43,7 +43,7 @@ class Submission:
 
     @property
     def entry(self):
-        return self.path.name + ("/" if self.kind == "folder" else "")
+        return _text(self.path.name) + ("/" if self.kind == "folder" else "")
 
 
 @dataclass
@@ -64,7 +64,7 @@ class Staged:
     @property
     def display(self):
         """Where the files are, for messages: alice.zip/Alice_123/exercises."""
-        base = self.submission.path.name
+        base = _text(self.submission.path.name)
         return f"{base}/{self.found_in}" if self.found_in else base
 
 
@@ -89,7 +89,7 @@ def discover(submissions_dir, exclude=()):
     with os.scandir(root) as it:
         entries = sorted(it, key=lambda e: e.name)
     for entry in entries:
-        name = entry.name
+        name = _text(entry.name)
         if name.startswith("."):
             ignored.append((name, "hidden entry"))
             continue
@@ -117,7 +117,7 @@ def discover(submissions_dir, exclude=()):
         if len(group) > 1:
             names = " and ".join(s.entry for s in group)
             for s in group:
-                s.student = s.path.name
+                s.student = _text(s.path.name)
                 s.note = f"two submissions for {student}: {names}; both graded, keep one"
     taken = {s.student for s in found}
     for s in found:
@@ -130,6 +130,11 @@ def discover(submissions_dir, exclude=()):
             s.note = (s.note + "; " if s.note else "") + f"results in {s.out_name}/ (the name is one of the batch's own files)"
     found.sort(key=lambda s: sort_key(s.student))
     return found, ignored
+
+
+def _text(name):
+    """A file name as text that can be written anywhere: undecodable bytes become \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def sort_key(student):
@@ -161,8 +166,8 @@ def stage(submission, staging):
         digest.update(data)
     result.folder = staging
     result.files = sorted(files)
-    result.found_in = found_in
-    result.remarks = remarks
+    result.found_in = _text(found_in)
+    result.remarks = [_text(r) for r in remarks]
     result.digest = digest.hexdigest()
     return result
 

@@ -197,3 +197,12 @@ def test_only_exercise_files_are_staged(subs, tmp_path):
     (folder / "helper.py").write_text("x = 1")
     result = staged(tmp_path, folder)
     assert sorted(p.name for p in result.folder.iterdir()) == sorted(FILES.values())
+
+
+def test_undecodable_entry_names_become_readable_ids(tmp_path):
+    subs = os.fsencode(tmp_path / "subs")
+    os.mkdir(subs)
+    os.mkdir(os.path.join(subs, b"caf\xe9"))
+    found, _ = sm.discover(os.fsdecode(subs))
+    assert [s.student for s in found] == ["caf\\xe9"]
+    assert found[0].student.encode("utf-8")   # writable into JSON, CSV and HTML
