@@ -61,9 +61,9 @@ def test_kill_9_then_resume_grades_only_the_rest(tmp_path, uninterrupted):
     out = tmp_path / "out"
     proc = start_batch(subs, out)
     try:
-        wait_for(lambda: batch_processes(proc.pid))
-        workers = batch_processes(proc.pid)
         wait_for(lambda: len(results(out)) >= 2)
+        workers = batch_processes(proc.pid)   # its children now: the workers (sandboxes are theirs)
+        assert len(workers) == 1
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     finally:
@@ -91,9 +91,9 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path, uninterrupted):
     out = tmp_path / "out"
     proc = start_batch(subs, out, workers=2)
     try:
-        wait_for(lambda: len(batch_processes(proc.pid)) == 2)
-        workers = batch_processes(proc.pid)
         wait_for(lambda: len(results(out)) >= 1)
+        workers = batch_processes(proc.pid)
+        assert len(workers) == 2
         os.killpg(proc.pid, signal.SIGINT)   # what a terminal's Ctrl-C does: the whole group
         stdout, stderr = proc.communicate(timeout=20)
     finally:
