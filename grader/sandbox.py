@@ -801,21 +801,31 @@ def _kill_strays(child_pid, uid, token, rounds=50):
 
 
 def _remove_tree(path):
-    """rmtree that also gets through folders the student made unreadable."""
+    """rmtree that also gets through folders the student made unreadable. It changes modes only
+    inside `path` (never its parent, e.g. /tmp) and does not mind the folder being gone already
+    (the student, or another process sweeping stale folders, may have removed it)."""
+    top = os.path.abspath(path)
+
+    def inside(p):
+        return p == top or p.startswith(top + os.sep)
+
     def fix(function, p, exc_info):
+        if isinstance(exc_info[1], FileNotFoundError):
+            return
+        p = os.path.abspath(p)
+        parent = os.path.dirname(p)
         try:
-            parent = os.path.dirname(p)
-            os.chmod(parent, stat.S_IRWXU)
-            if os.path.isdir(p) and not os.path.islink(p):
+            if p != top and inside(parent) and not os.path.islink(parent):
+                os.chmod(parent, stat.S_IRWXU)
+            if inside(p) and os.path.isdir(p) and not os.path.islink(p):
                 os.chmod(p, stat.S_IRWXU)
                 shutil.rmtree(p, ignore_errors=True)
-            else:
+            elif inside(p):
                 os.unlink(p)
         except OSError:
             pass
+
     try:
-        shutil.rmtree(path, onerror=fix)
+        shutil.rmtree(top, onerror=fix)
     except OSError:
         pass
-    if os.path.exists(path):
-        shutil.rmtree(path, ignore_errors=True)

@@ -590,6 +590,40 @@ def test_folders_left_by_a_killed_grader_are_swept(tmp_path, work_base):
     os.rmdir(other)
 
 
+def test_removing_a_folder_never_touches_its_parent(tmp_path):
+    from grader.sandbox import _remove_tree
+    parent = tmp_path / "base"
+    parent.mkdir()
+    parent.chmod(0o755)
+    _remove_tree(parent / "already-gone")  # e.g. swept by another process first
+    locked = parent / "work" / "locked"
+    locked.mkdir(parents=True)
+    (locked / "f.txt").write_text("x")
+    locked.chmod(0)
+    (parent / "work").chmod(0o500)
+    _remove_tree(parent / "work")
+    assert not (parent / "work").exists()
+    assert parent.stat().st_mode & 0o7777 == 0o755
+
+
+def test_a_student_removing_or_locking_its_folder(tmp_path, work_base):
+    path = student(tmp_path, """
+        import os, shutil
+
+        def vandal():
+            os.makedirs("deep/er")
+            os.chmod("deep/er", 0)
+            os.chmod("deep", 0)
+            shutil.rmtree(os.getcwd(), ignore_errors=True)
+            return True
+    """)
+    mode = os.stat(work_base).st_mode
+    out = run_student(path, "ex06_output_layer", [Call("vandal")])
+    assert out.status == "ok", out.reason
+    assert os.stat(work_base).st_mode == mode and os.stat("/tmp").st_mode & 0o7777 == 0o1777
+    assert_parent_fine(tmp_path)
+
+
 def _process_as(uid, env):
     pid = os.fork()
     if pid == 0:
