@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 import reference
-from .catalog import load_catalog
+from .catalog import COURSE_ROOT, load_catalog
 from .hidden import build_tests
 from .results import ExerciseResult, TestResult
 from .sandbox import run_student
@@ -20,6 +20,7 @@ from .sandbox import run_student
 STUDENT_SEED = 1          # `grade exercise` / `grade all` unless --seed
 INSTRUCTOR_SEED = 20261   # `grade batch` unless --seed: hard-coding the student seed's answers fails here
 DEFAULT_TIMEOUT = 5.0     # seconds for one exercise: its import and every hidden call
+HIDDEN = (COURSE_ROOT / "solutions",)   # student code sees this folder empty (when grading as root)
 
 
 @lru_cache(maxsize=64)
@@ -46,7 +47,7 @@ def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT)
     tests = hidden_tests(exercise.number, seed)
     calls = [call for test in tests for call in test.calls]
     outcome = run_student(Path(folder) / exercise.file, exercise.module, calls,
-                          redirects=redirects(exercise.number), timeout=timeout)
+                          redirects=redirects(exercise.number), timeout=timeout, hidden_dirs=HIDDEN)
     result = ExerciseResult(exercise.number, exercise.title, output=outcome.output)
     if outcome.status == "missing":
         result.status, result.reason = "not started", outcome.reason

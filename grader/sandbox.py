@@ -189,14 +189,16 @@ def run_student(source: Path, module_name: str, calls: list, *,
                 timeout: float = 5.0,
                 memory_mb: int = 1024,
                 output_limit: int = 64_000,
-                answer_limit: int = ANSWER_LIMIT) -> Outcome:
+                answer_limit: int = ANSWER_LIMIT,
+                hidden_dirs: tuple = ()) -> Outcome:
     """Imports the student's file in a sandboxed child and runs `calls` there; see the module doc.
 
     redirects: module name -> {attribute: object}, installed in the child's sys.modules before
     the file runs (so `from ex01_activations import sigmoid` gets the grader's object).
     timeout: wall seconds for the import and all calls together. memory_mb: address space the
     child may add to what it already maps. output_limit: bytes of output kept. answer_limit:
-    bytes of answers the parent decodes at most.
+    bytes of answers the parent decodes at most. hidden_dirs: folders the student's code sees
+    empty when the caller is root (the course's solutions/); ignored for a normal user.
     """
     started = time.monotonic()
     calls = list(calls)
@@ -238,7 +240,8 @@ def run_student(source: Path, module_name: str, calls: list, *,
             redirects=dict(redirects or {}), workdir=workdir, timeout=float(timeout),
             memory_mb=int(memory_mb), out_fd=out_w, answer_fd=ans_w, token=token, uid=None,
             function_spec_type=FunctionSpec, parent_pid=os.getpid(),
-            readable_roots=_unreachable_sys_path() if root else ())
+            readable_roots=_unreachable_sys_path() if root else (),
+            hidden_dirs=tuple(str(d) for d in hidden_dirs) if root else ())
         job.sys_path, job.drop_modules, job.trusted_dirs = student_process.import_plan(
             job.student_dir, workdir, module_name, _cwd(), job.redirects)
         try:

@@ -133,6 +133,7 @@ class ChildJob:
     function_spec_type: type
     parent_pid: int
     readable_roots: tuple = ()  # sys.path dirs an unprivileged uid cannot reach (root only)
+    hidden_dirs: tuple = ()     # folders shown to student code as empty (root only): the course's solutions/
     sys_path: list = field(default_factory=list)       # from import_plan
     drop_modules: list = field(default_factory=list)   # from import_plan
     trusted_dirs: tuple = ()                           # from import_plan
@@ -337,6 +338,7 @@ def _setup(job: ChildJob):
             roots.append((abs_path, real, f"/proc/self/fd/{fd}"))
         os.chown(job.workdir, job.uid, job.uid)
         os.chown(job.copy_path, job.uid, job.uid)
+        _hide(job.hidden_dirs)
         os.setgroups([])
         os.setgid(job.uid)
         os.setuid(job.uid)
@@ -354,6 +356,26 @@ def _setup(job: ChildJob):
         raise RuntimeError("the grader went away")
 
     _setup_imports(job, roots)
+
+
+CLONE_NEWNS = 0x00020000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REC, MS_PRIVATE = 0x4000, 1 << 18
+
+
+def _hide(dirs):
+    """Blanks `dirs` for this process and its children only: a private mount namespace with an
+    empty read-only tmpfs over each, so student code cannot read the course's solutions from the
+    grader's disk. Costs about 0.3 ms; the mounts vanish with the last process that sees them."""
+    dirs = [d for d in dirs if os.path.isdir(d)]
+    if not dirs:
+        return
+    if _libc.unshare(CLONE_NEWNS) != 0 or _libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        raise RuntimeError(f"could not make a private mount namespace: {os.strerror(ctypes.get_errno())}")
+    for d in dirs:
+        if _libc.mount(b"tmpfs", os.fsencode(d), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                       b"size=4k,mode=0555") != 0:
+            raise RuntimeError(f"could not hide {d}: {os.strerror(ctypes.get_errno())}")
 
 
 def _fd_limit():

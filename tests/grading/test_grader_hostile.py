@@ -1,9 +1,11 @@
 """Hostile and broken student code: each costs its own exercise, with a clear reason, and every
 other exercise is graded as usual."""
+import os
+
 import numpy as np
 import pytest
 
-from grader.catalog import load_catalog
+from grader.catalog import COURSE_ROOT, load_catalog
 from grader.engine import grade_folder
 
 from .students import edit
@@ -98,3 +100,13 @@ def test_an_exception_names_its_type_message_and_line(solved):
     line = next(i for i, l in enumerate((solved / E[6]).read_text().splitlines(), 1) if "missing_attribute" in l)
     assert "AttributeError" in text and "missing_attribute" in text
     assert f"at line {line} of your file: return a1.T @ dz2.missing_attribute" in text
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="hiding the solutions needs root (a private mount namespace)")
+def test_student_code_cannot_run_the_course_solutions_from_the_graders_disk(solved):
+    """Grading as root, the course's solutions/ folder is empty for student code."""
+    solution = COURSE_ROOT / "solutions" / E[5]
+    (solved / E[5]).write_text(f"exec(open({str(solution)!r}).read())\n")
+    ex = exercise_scores(solved)[5]
+    assert ex.score == 0 and "FileNotFoundError" in ex.reason
+    assert solution.exists()   # the grader's own view is unchanged
