@@ -31,6 +31,7 @@ class HiddenTest:
     calls: list
     judge: Callable   # (list of CallResult, one per call) -> Verdict
     functions: tuple = field(default=())   # the student functions it exercises
+    mistakes: tuple = field(default=())    # the named mistakes its feedback can recognize
 
 
 def arg_names(function):
@@ -110,13 +111,26 @@ def judge_call(function, args, result, expected, *, mistakes=(), n=None, kind="g
         return Verdict(False, f"{head}\n{error_text(function, result.error)}", error_diagnosis(result.error))
     mismatch = compare(result.value, expected, "the result")
     if mismatch:
-        diagnosis = mismatch.diagnosis or recognize(mismatch.got_array, mismatch.expected, args, mistakes, n, kind,
-                                                    mismatch.path)
+        diagnosis = (mismatch.diagnosis or whole_answer_mistake(result.value, expected, args, mistakes)
+                     or recognize(mismatch.got_array, mismatch.expected, args, mistakes, n, kind, mismatch.path))
         return Verdict(False, f"{head}\n{mismatch.message}", diagnosis)
     changed = changed_inputs(function, args, result)
     if changed:
         return Verdict(False, f"{head}\nreturned the right answer but changed its input {', '.join(changed)}", INPLACE)
     return Verdict(True)
+
+
+def whole_answer_mistake(got, expected, args, mistakes):
+    """The label of a mistake whose whole answer (every element of a tuple or dict) equals got."""
+    for mistake in mistakes:
+        try:
+            with np.errstate(all="ignore"):
+                wrong = mistake.wrong(*args)
+        except Exception:  # a mistake model that does not apply to these inputs
+            continue
+        if compare(got, wrong) is None and compare(expected, wrong) is not None:
+            return mistake.label
+    return ""
 
 
 def first_failure(verdicts, what):
@@ -149,7 +163,7 @@ def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_o
                     for args, res, want in zip(cases, results, answers)]
         return first_failure(verdicts, what)
 
-    return HiddenTest(name, points, calls, judge, (function,))
+    return HiddenTest(name, points, calls, judge, (function,), tuple(mistakes))
 
 
 def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=None, check_inputs=True):
@@ -168,7 +182,7 @@ def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=N
             verdict.output += f"\nworst relative error against the numeric gradient: {max(errors):.2e}"
         return verdict
 
-    return HiddenTest(name, points, inner.calls, judge, (function,))
+    return HiddenTest(name, points, inner.calls, judge, (function,), inner.mistakes)
 
 
 def _relative_error(got, want):

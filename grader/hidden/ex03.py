@@ -39,7 +39,8 @@ def tests(rng):
     ]
     only_y_hat = lambda X, p: reference.forward(X, p)[0]  # noqa: E731
     return [
-        value_test("forward returns y_hat = σ(σ(X W1 + b1) W2 + b2)", 2, "forward", cases, mistakes=mistakes,
+        value_test("forward returns y_hat = σ(σ(X W1 + b1) W2 + b2)", 2, "forward", cases,
+                   mistakes=[m for m in mistakes if "cache" not in m.label],
                    expected=lambda X, p: (only_y_hat(X, p), ANY)),
         value_test("forward's cache holds z1, a1, z2 and y_hat", 2, "forward", cases, mistakes=mistakes),
     ]

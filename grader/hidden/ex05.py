@@ -21,7 +21,6 @@ BCE_MISTAKES = [
     Mistake("log base 10: the cross-entropy uses the natural log, np.log", lambda y, p: _bce_raw(y, p, np.log10)),
     Mistake("the (1 − y) · log(1 − y_hat) term is missing: a label 0 must cost something too",
             lambda y, p: -np.mean(y * np.log(p))),
-    Mistake("the arguments are swapped: bce(y, y_hat) takes the labels first", lambda y, p: _bce_raw(p, y)),
     Mistake("that is the MSE, not the cross-entropy", lambda y, p: np.mean((y - p) ** 2)),
 ]
 

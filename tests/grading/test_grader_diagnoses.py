@@ -1,0 +1,45 @@
+"""Every named mistake of every hidden test is recognized: answering a test with what the
+mistake computes fails it, and the feedback names that mistake."""
+import numpy as np
+import pytest
+
+import reference
+
+from grader.catalog import load_catalog
+from grader.engine import hidden_tests
+from grader.plain_data import dumps, loads
+from grader.sandbox import CallResult, FunctionSpec
+from grader.scalar_functions import build
+
+NAMED = [(e.number, k, test.name, m) for e in load_catalog()
+         for k, test in enumerate(hidden_tests(e.number, 3)) for m in test.mistakes]
+
+
+def answers_of(mistake, calls):
+    """What a student making this mistake sends back for each call, as the sandbox would deliver it.
+
+    Where the mistake does not apply to a case (its model raises), the student is right there.
+    """
+    out = []
+    for call in calls:
+        try:
+            with np.errstate(all="ignore"):
+                value = mistake.wrong(*call.args, **call.kwargs)   # models take the test's own arguments
+        except Exception:
+            args = tuple(build(a) if isinstance(a, FunctionSpec) else a for a in call.args)
+            value = getattr(reference, call.function)(*args, **call.kwargs)
+        out.append(CallResult(value=loads(dumps(value)),
+                              args_after=(call.args, call.kwargs) if call.return_args else None))
+    return out
+
+
+@pytest.mark.parametrize("number, k, name, mistake", NAMED, ids=[f"{n}.{k + 1}-{m.label[:30]}" for n, k, _, m in NAMED])
+def test_each_named_mistake_fails_its_test_and_is_named(number, k, name, mistake):
+    test = hidden_tests(number, 3)[k]
+    verdict = test.judge(answers_of(mistake, test.calls))
+    assert not verdict.passed, f"{name}: the mistake passed"
+    assert verdict.diagnosis == mistake.label
+
+
+def test_there_are_many_named_mistakes():
+    assert len({m.label for *_, m in NAMED}) >= 30
