@@ -1,59 +1,15 @@
 """run_student on honest (and merely wrong) student files: values, errors, lines, redirects."""
 import os
 import sys
-import tempfile
-import textwrap
 
 import numpy as np
-import pytest
 
 from grader import scalar_functions
 from grader.plain_data import Opaque
 from grader.sandbox import Call, FunctionSpec, run_student
+from sandbox_students import HONEST, children, student
 
 REAL_ALLCLOSE = np.allclose
-HONEST = """
-import numpy as np
-
-def dz2(y_hat, y):
-    return (y_hat - y) / y.shape[0]
-"""
-
-
-@pytest.fixture
-def work_base(monkeypatch):
-    """Throw-away folders go to a folder of this test's, so the test can see them removed."""
-    base = tempfile.mkdtemp(prefix="sandbox-test-", dir="/tmp")
-    os.chmod(base, 0o755)
-    monkeypatch.setattr(tempfile, "tempdir", base)
-    yield base
-    assert os.listdir(base) == [], "run_student left its working folder behind"
-    os.rmdir(base)
-
-
-def student(folder, text, name="ex06_output_layer.py"):
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(textwrap.dedent(text))
-    return path
-
-
-def children():
-    """Processes whose parent is this one (there should be none after a run)."""
-    me = str(os.getpid())
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if fields[1] == me:
-                found.append(int(name))
-    return found
-
-
 def assert_parent_fine(folder):
     """Numpy untouched, no child left, and an honest run right after still works."""
     assert np.allclose is REAL_ALLCLOSE
