@@ -2,8 +2,8 @@
 
 The student's answers come back as plain data and are judged in this process, so nothing the
 student's code does (patching numpy, exiting, forging output) can decide its own verdict. The
-exercise's imports of earlier exercises get the reference's functions, so one mistake costs
-points in one exercise only.
+exercise's imports of earlier exercises get the reference's functions (grader/redirects.py), so
+one mistake costs points in one exercise only.
 """
 import time
 from functools import lru_cache
@@ -14,13 +14,15 @@ import numpy as np
 import reference
 from .catalog import COURSE_ROOT, load_catalog
 from .hidden import build_tests
+from .redirects import redirects_for
 from .results import ExerciseResult, TestResult
 from .sandbox import run_student
 
 STUDENT_SEED = 1          # `grade exercise` / `grade all` unless --seed
 INSTRUCTOR_SEED = 20261   # `grade batch` unless --seed: hard-coding the student seed's answers fails here
 DEFAULT_TIMEOUT = 5.0     # seconds for one exercise: its import and every hidden call
-HIDDEN = (COURSE_ROOT / "solutions",)   # student code sees this folder empty (when grading as root)
+# Student code sees these folders empty when grading as root: the answers are not on the grader's disk.
+HIDDEN = (COURSE_ROOT / "solutions", Path(reference.__file__).resolve().parent)
 
 
 @lru_cache(maxsize=64)
@@ -34,20 +36,13 @@ def hidden_tests(number, seed):
     return tests
 
 
-@lru_cache(maxsize=None)
-def redirects(number):
-    """Every other exercise module, filled with the reference's functions."""
-    return {e.module: {name: getattr(reference, name) for name in e.functions}
-            for e in load_catalog() if e.number != number}
-
-
 def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT):
     """The ExerciseResult of the student's file exercise.file in `folder`."""
     start = time.perf_counter()
     tests = hidden_tests(exercise.number, seed)
     calls = [call for test in tests for call in test.calls]
     outcome = run_student(Path(folder) / exercise.file, exercise.module, calls,
-                          redirects=redirects(exercise.number), timeout=timeout, hidden_dirs=HIDDEN)
+                          redirects=redirects_for(exercise.number), timeout=timeout, hidden_dirs=HIDDEN)
     result = ExerciseResult(exercise.number, exercise.title, output=outcome.output)
     if outcome.status == "missing":
         result.status, result.reason = "not started", outcome.reason

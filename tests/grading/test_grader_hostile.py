@@ -102,11 +102,26 @@ def test_an_exception_names_its_type_message_and_line(solved):
     assert f"at line {line} of your file: return a1.T @ dz2.missing_attribute" in text
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="hiding the solutions needs root (a private mount namespace)")
-def test_student_code_cannot_run_the_course_solutions_from_the_graders_disk(solved):
-    """Grading as root, the course's solutions/ folder is empty for student code."""
-    solution = COURSE_ROOT / "solutions" / E[5]
-    (solved / E[5]).write_text(f"exec(open({str(solution)!r}).read())\n")
+@pytest.mark.skipif(os.geteuid() != 0, reason="hiding folders needs root (a private mount namespace)")
+@pytest.mark.parametrize("folder, file", [("solutions", E[5]), ("reference", "losses.py")])
+def test_student_code_cannot_run_the_answers_from_the_graders_disk(solved, folder, file):
+    """Grading as root, the course's solutions/ and the reference's folder are empty for student code."""
+    answer = COURSE_ROOT / folder / file
+    (solved / E[5]).write_text(f"import numpy as np\nexec(open({str(answer)!r}).read())\n")
     ex = exercise_scores(solved)[5]
     assert ex.score == 0 and "FileNotFoundError" in ex.reason
-    assert solution.exists()   # the grader's own view is unchanged
+    assert answer.exists()   # the grader's own view is unchanged
+
+
+@pytest.mark.parametrize("number, code", [
+    (6, "from ex05_losses import bce\ng = bce.__globals__\ndz2, dw2, db2 = g['dz2'], g['dw2'], g['db2']\n"),
+    (8, "from ex06_output_layer import dz2\nbackward = dz2.__globals__['backward']\n"),
+    (6, "from ex08_backward import backward\ng = backward.__globals__\ndz2, dw2, db2 = g['dz2'], g['dw2'], g['db2']\n"),
+    (1, "from ex02_neuron import neuron\nsigmoid = neuron.__globals__['sigmoid']\n"),
+])
+def test_the_reference_behind_an_earlier_exercise_gives_nothing_away(tmp_path, number, code):
+    """Earlier exercises are reference functions whose globals hold only what they use; later ones are not offered."""
+    (tmp_path / E[number]).write_text(code)
+    ex = grade_folder(tmp_path, seed=5, timeout=TIMEOUT, numbers={number})[0]
+    assert ex.score == 0, [t.name for t in ex.tests if t.passed]
+    assert ex.status == "error" and ("KeyError" in ex.reason or "ModuleNotFoundError" in ex.reason), ex.reason
