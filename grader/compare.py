@@ -3,6 +3,7 @@
 Arrays are compared in float64 with a relative tolerance of 1e-6. Small arrays are shown whole;
 large ones are summarized by their shape and worst element, so feedback stays readable.
 """
+import reprlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,8 +35,20 @@ def describe(value):
     if isinstance(value, (list, tuple)):
         return f"{type(value).__name__} of {len(value)}"
     if isinstance(value, dict):
-        return f"dict with keys {sorted(map(str, value))}"
+        return f"dict with keys {key_list(value)}"
     return type(value).__name__
+
+
+def key_list(mapping, most=10):
+    """The first keys of a dict as text: a dict of a million keys still makes a short message."""
+    keys = sorted(map(str, list(mapping)[:most]))
+    more = f", ... {len(mapping) - most} more" if len(mapping) > most else ""
+    return "[" + ", ".join(map(repr, keys)) + more + "]"
+
+
+_short = reprlib.Repr()
+_short.maxlist = _short.maxtuple = _short.maxdict = 8
+_short.maxstring = _short.maxother = 80
 
 
 def shape_text(shape):
@@ -53,19 +66,21 @@ def show(value):
         return f"{value:.6g}"
     if isinstance(value, Opaque):
         return f"{value.type}: {value.repr[:80]}"
-    text = repr(value)
+    text = _short.repr(value)
     return text if len(text) <= 120 else text[:117] + "..."
 
 
 def as_number_array(value):
-    """value as a float64 array, or None when it is not made of numbers."""
-    if isinstance(value, (Opaque, str, dict)) or value is None:
+    """value as a float64 array, or None when it is not made of real numbers (bool, int, float)."""
+    if isinstance(value, (Opaque, str, bytes, dict)) or value is None:
         return None
     try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "biuf":
+            return None   # complex, text, objects, ints too large for a float: not an answer of real numbers
+        return raw.astype(np.float64)
+    except (TypeError, ValueError, OverflowError):
         return None
-    return arr
 
 
 def close(a, b):
@@ -99,10 +114,10 @@ def compare(got, expected, where="the result", path=()):
 
 def _compare_dict(got, expected, where, path):
     if not isinstance(got, dict):
-        return Mismatch(f"{where} should be a dict with keys {sorted(expected)}, got {describe(got)}")
+        return Mismatch(f"{where} should be a dict with keys {key_list(expected)}, got {describe(got)}")
     missing = [k for k in expected if k not in got]
     if missing:
-        return Mismatch(f"{where} has no key {', '.join(map(repr, missing))} (its keys: {sorted(map(str, got))})",
+        return Mismatch(f"{where} has no key {', '.join(map(repr, missing))} (its keys: {key_list(got)})",
                         f"a key is missing or misspelled: the keys are {', '.join(map(repr, expected))}")
     for key in expected:
         m = compare(got[key], expected[key], f"{where}[{key!r}]", path + (key,))

@@ -5,6 +5,7 @@ student's code does (patching numpy, exiting, forging output) can decide its own
 exercise's imports of earlier exercises get the reference's functions (grader/redirects.py), so
 one mistake costs points in one exercise only.
 """
+import sys
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 import reference
 from .catalog import COURSE_ROOT, load_catalog
 from .hidden import build_tests
+from .hidden.base import Verdict
 from .redirects import redirects_for
 from .results import ExerciseResult, TestResult
 from .sandbox import run_student
@@ -60,16 +62,21 @@ def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT)
             why = result.reason or "the student's code stopped before this test ran"
             result.tests.append(TestResult(test.name, number, test.points, False, f"not run: {why}"))
             continue
-        verdict = test.judge(answers)
+        try:
+            verdict = test.judge(answers)
+        except Exception as exc:  # a grader bug must neither crash the run nor give or take points silently
+            print(f"grader error: test {number} {test.name!r}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            verdict = Verdict(False, f"the grader could not judge this answer ({type(exc).__name__}: {exc}); "
+                                     "please report it to your instructor")
         result.tests.append(TestResult(test.name, number, test.points, verdict.passed, verdict.output,
                                        verdict.diagnosis))
 
-    if outcome.status == "ok":
+    if result.tests and all(t.passed for t in result.tests):
+        result.status = "done"   # full marks, even if the process misbehaved after its last answer
+    elif outcome.status == "ok":
         errors = [r.error for r in outcome.results]
         if errors and all(e is not None and e.not_implemented for e in errors):
             result.status = "not started"
-        elif all(t.passed for t in result.tests):
-            result.status = "done"
     result.seconds = time.perf_counter() - start
     return result
 

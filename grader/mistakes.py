@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from .compare import close, shape_text
+from .compare import close, compare, shape_text
 
 
 @dataclass(frozen=True)
@@ -19,28 +19,38 @@ class Mistake:
     wrong: Callable   # (*args) -> what a student making this mistake returns
 
 
-def recognize(got, expected, args=(), mistakes=(), n=None, kind="gradient", path=()):
-    """The label of the first mistake `got` matches, or ''.
+def recognize(answer, expected, mismatch, args=(), mistakes=(), n=None, kind="gradient"):
+    """The label of the mistake the wrong answer matches, or ''.
 
-    got: the student's answer (at `path` inside the whole answer) as a float array; expected:
-    the reference's value there; mistakes compute whole answers, and are looked at at `path`;
-    n: the number of samples, when a factor n is meaningful; kind: 'gradient' or 'loss'.
+    answer, expected: the student's and the reference's whole answers; mismatch: where they
+    differ (compare.Mismatch). Each mistake's whole answer is computed once and matched whole
+    (a tuple or dict equal in every part) or at the place of the mismatch; then the generic
+    checks. n: the number of samples, when a factor n is meaningful; kind: 'gradient' or 'loss'.
     """
+    models = []
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for mistake in mistakes:
+            try:
+                models.append((mistake.label, mistake.wrong(*args)))
+            except Exception:  # a mistake model that does not apply to these inputs
+                continue
+    for label, wrong in models:   # first a whole answer equal in every part: the most certain match
+        if compare(answer, wrong) is None and compare(expected, wrong) is not None:
+            return label
+    got = mismatch.got_array
     if got is None:
         return ""
-    for mistake in mistakes:
+    for label, wrong in models:   # then the part where the answer went wrong
         try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                wrong = mistake.wrong(*args)
-                for step in path:
-                    wrong = wrong[step]
-                wrong = np.asarray(wrong, dtype=np.float64)
-        except Exception:  # a mistake model that does not apply to these inputs
+            for step in mismatch.path:
+                wrong = wrong[step]
+            wrong = np.asarray(wrong, dtype=np.float64)
+        except (LookupError, TypeError, ValueError):
             continue
-        if wrong.shape == got.shape and close(got, wrong) and not _same(wrong, expected):
-            return mistake.label
-    return _generic(got, np.asarray(expected, dtype=np.float64), n, kind)
+        if wrong.shape == got.shape and close(got, wrong) and not _same(wrong, mismatch.expected):
+            return label
+    return _generic(got, np.asarray(mismatch.expected, dtype=np.float64), n, kind)
 
 
 def _same(a, b):

@@ -111,26 +111,12 @@ def judge_call(function, args, result, expected, *, mistakes=(), n=None, kind="g
         return Verdict(False, f"{head}\n{error_text(function, result.error)}", error_diagnosis(result.error))
     mismatch = compare(result.value, expected, "the result")
     if mismatch:
-        diagnosis = (mismatch.diagnosis or whole_answer_mistake(result.value, expected, args, mistakes)
-                     or recognize(mismatch.got_array, mismatch.expected, args, mistakes, n, kind, mismatch.path))
+        diagnosis = mismatch.diagnosis or recognize(result.value, expected, mismatch, args, mistakes, n, kind)
         return Verdict(False, f"{head}\n{mismatch.message}", diagnosis)
     changed = changed_inputs(function, args, result)
     if changed:
         return Verdict(False, f"{head}\nreturned the right answer but changed its input {', '.join(changed)}", INPLACE)
     return Verdict(True)
-
-
-def whole_answer_mistake(got, expected, args, mistakes):
-    """The label of a mistake whose whole answer (every element of a tuple or dict) equals got."""
-    for mistake in mistakes:
-        try:
-            with np.errstate(all="ignore"):
-                wrong = mistake.wrong(*args)
-        except Exception:  # a mistake model that does not apply to these inputs
-            continue
-        if compare(got, wrong) is None and compare(expected, wrong) is not None:
-            return mistake.label
-    return ""
 
 
 def first_failure(verdicts, what):
