@@ -10,6 +10,11 @@ Workers talk to the parent in JSON over a pipe, one message per event:
     parent -> worker  {"key": k, "folder": "...", "display": "...", "numbers": [1, 2, ...]}  or null (stop)
     worker -> parent  {"key": k, "start": n}           exercise n starts
                       {"key": k, "exercise": {...}}    exercise n graded (store.exercise_to_plain)
+                      {"key": k, "error": "...", "number": n}   the grader itself failed on exercise n
+
+An exception raised while grading (a bug in the grader, never the student's code, which runs in
+the sandbox's child) is not the student's zero: the worker reports it and the parent stops the
+batch with GraderError, saving nothing for that student.
 
 A worker that dies (the student's code killed it, the machine's OOM killer, a watchdog) costs the
 student only the exercise that was running: the parent records that exercise as an error, starts
@@ -26,11 +31,12 @@ import multiprocessing.connection
 import os
 import signal
 import time
+import traceback
 from collections import deque
 from dataclasses import dataclass, field
 
 from .. import engine
-from ..catalog import load_catalog
+from ..catalog import COURSE_ROOT, load_catalog
 from ..results import ExerciseResult, TestResult
 from . import store
 
@@ -41,6 +47,14 @@ MAX_QUIET_DEATHS = 5       # workers dying in a row before grading anything: the
 
 class PoolError(RuntimeError):
     """The workers cannot grade at all (they die as soon as they start)."""
+
+
+class GraderError(PoolError):
+    """Grading raised an exception in a worker: a bug in the grader, not the student's doing."""
+
+    def __init__(self, task, number, detail):
+        super().__init__(f"grader error in exercise {number}: {detail}")
+        self.task, self.number, self.detail = task, number, detail
 
 
 def not_run(number, seed, reason, status="error"):
@@ -88,9 +102,31 @@ def _worker_main(conn, parent_pid, seed, timeout, close_fds):
         key, folder, display = task["key"], task["folder"], task["display"]
         for number in task["numbers"]:
             conn.send_bytes(json.dumps({"key": key, "start": number}).encode())
-            [result] = engine.grade_folder(folder, seed, timeout, numbers={number})
-            plain = _relabel(store.exercise_to_plain(result), folder, display)
-            conn.send_bytes(json.dumps({"key": key, "exercise": plain}).encode())
+            try:
+                [result] = engine.grade_folder(folder, seed, timeout, numbers={number})
+                plain = _relabel(store.exercise_to_plain(result), folder, display)
+                message = {"key": key, "exercise": plain}
+            except Exception as exc:   # noqa: BLE001 - the grader's own failure, reported, not scored
+                message = {"key": key, "number": number, "error": _relabel(_describe(exc), folder, display)}
+            conn.send_bytes(json.dumps(message).encode())
+            if "error" in message:
+                break   # the parent stops the batch
+
+
+def _describe(exc):
+    """One line: the exception and where in the grader it was raised."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    if len(text) > 300:
+        text = text[:297] + "..."
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        where = frames[-1]
+        try:
+            shown = os.path.relpath(where.filename, COURSE_ROOT)
+        except ValueError:
+            shown = where.filename
+        text += f" (at {shown}:{where.lineno})"
+    return text
 
 
 def _relabel(value, folder, display):
@@ -214,6 +250,8 @@ class WarmPool:
                     continue
                 if "start" in message:
                     w.running, w.since = int(message["start"]), time.monotonic()
+                elif "error" in message:
+                    raise GraderError(task, int(message["number"]), str(message["error"]))
                 else:
                     result = store.exercise_from_plain(message["exercise"])
                     task.done[result.number] = result

@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import json
+import math
+import operator
 import os
 import shutil
 import signal
@@ -27,15 +29,17 @@ from pathlib import Path
 from .. import engine
 from ..catalog import load_catalog
 from ..feedback import exercise_text, summary_text
+from ..redirects import redirects_for
 from ..results import to_gradescope
 from . import gradebook, records, report, store
-from .pool import PoolError, Task, WarmPool, not_run
+from .pool import GraderError, PoolError, Task, WarmPool, not_run
 from .progress import Progress
 from .submissions import discover, stage
 
 GRADEBOOK = "gradebook.csv"
 REPORT = "report.html"
 STAGING_PREFIX = "grade-batch-"
+MAX_TIMEOUT = 3600   # seconds for one exercise: far more than any needs (the default is 5)
 
 
 class BatchError(Exception):
@@ -110,6 +114,60 @@ def default_workers():
         return os.cpu_count() or 1
 
 
+def _check_submissions(submissions_dir):
+    if submissions_dir.is_dir():
+        return
+    if submissions_dir.is_file():
+        raise BatchError(f"{submissions_dir}: is a file, not a folder "
+                         "(SUBMISSIONS is a folder holding one folder or .zip per student)")
+    if os.path.lexists(submissions_dir):
+        raise BatchError(f"{submissions_dir}: not a folder (SUBMISSIONS holds one folder or .zip per student)")
+    raise BatchError(f"{submissions_dir}: no such folder (SUBMISSIONS holds one folder or .zip per student)")
+
+
+def _make_out_dir(out_dir):
+    """Creates the out dir and proves it can be written, before any grading."""
+    try:
+        if out_dir.is_file():
+            raise BatchError(f"{out_dir}: is a file, not a folder (--out is the folder the results go to)")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=out_dir, prefix=store.TEMP_PREFIX, suffix=".tmp")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise BatchError(f"{out_dir}: cannot write ({exc.strerror})") from None
+
+
+def _write(path, data):
+    """store.write_atomic, with a full disk or a folder made read-only mid-run as one line."""
+    try:
+        store.write_atomic(path, data)
+    except OSError as exc:
+        raise BatchError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _check_workers(workers):
+    if workers is None:
+        return None
+    try:
+        count = operator.index(workers)
+    except TypeError:
+        count = 0
+    if isinstance(workers, bool) or count < 1:
+        raise BatchError(f"--workers must be a whole number, 1 or more, not {workers!r}")
+    return count
+
+
+def _check_timeout(timeout):
+    try:
+        seconds = float(timeout)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (0 < seconds <= MAX_TIMEOUT):   # also refuses nan
+        raise BatchError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT}, not {timeout!r}")
+    return seconds
+
+
 def run_batch(submissions_dir, out_dir, *, workers=None, timeout=engine.DEFAULT_TIMEOUT,
               seed=engine.INSTRUCTOR_SEED, force=False, progress=True, stream=None) -> BatchSummary:
     """Grades every student in `submissions_dir` into `out_dir`; see the module docstring.
@@ -121,16 +179,15 @@ def run_batch(submissions_dir, out_dir, *, workers=None, timeout=engine.DEFAULT_
     """
     started = time.monotonic()
     submissions_dir, out_dir = Path(submissions_dir), Path(out_dir)
-    if not submissions_dir.is_dir():
-        raise BatchError(f"{submissions_dir}: no such folder (SUBMISSIONS holds one folder or .zip per student)")
-    if workers is not None and workers < 1:
-        raise BatchError(f"--workers must be 1 or more, not {workers}")
-    if timeout <= 0:
-        raise BatchError(f"--timeout must be more than 0 seconds, not {timeout:g}")
+    _check_submissions(submissions_dir)
+    workers, timeout = _check_workers(workers), _check_timeout(timeout)
     if out_dir.resolve() == submissions_dir.resolve():
         raise BatchError("--out must not be the SUBMISSIONS folder itself")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    submissions, ignored = discover(submissions_dir, exclude=[out_dir])
+    _make_out_dir(out_dir)
+    try:
+        submissions, ignored = discover(submissions_dir, exclude=[out_dir])
+    except OSError as exc:
+        raise BatchError(f"{submissions_dir}: cannot read ({exc.strerror})") from None
     if not submissions:
         raise BatchError(f"{submissions_dir}: no submissions (expected one folder or .zip per student)")
 
@@ -139,7 +196,10 @@ def run_batch(submissions_dir, out_dir, *, workers=None, timeout=engine.DEFAULT_
     stream = sys.stderr if stream is None else stream
     kept = {}     # out_name -> the bytes of the results.json this run wrote or found valid
     _remove_stale_staging()
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
+    except OSError as exc:
+        raise BatchError(f"{tempfile.gettempdir()}: cannot write the staging folder ({exc.strerror})") from None
     restore_sigterm = _sigterm_interrupts()
     try:
         try:
@@ -147,6 +207,12 @@ def run_batch(submissions_dir, out_dir, *, workers=None, timeout=engine.DEFAULT_
             if tasks:
                 try:
                     _grade(tasks, out_dir, seed, timeout, workers, progress, stream, kept, summary)
+                except GraderError as exc:
+                    student = exc.task.staged.submission.student
+                    raise BatchError(
+                        f"grader error while grading {student}, exercise {exc.number}: {exc.detail}. "
+                        f"This is a bug in the grader, not the student's doing: nothing was saved for "
+                        f"{student}, the results written so far are kept") from exc
                 except PoolError as exc:
                     raise BatchError(f"{exc}; the results written so far are kept") from exc
         except KeyboardInterrupt:
@@ -159,8 +225,8 @@ def run_batch(submissions_dir, out_dir, *, workers=None, timeout=engine.DEFAULT_
     summary.stale = _stale(out_dir, submissions)
     rows = [records.record(s, _parse(kept.get(s.out_name))) for s in submissions]
     summary.records = rows
-    store.write_atomic(summary.gradebook, gradebook.render(rows).encode("utf-8"))
-    store.write_atomic(summary.report, report.render(rows, seed=seed, timeout=timeout).encode("utf-8"))
+    _write(summary.gradebook, gradebook.render(rows).encode("utf-8"))
+    _write(summary.report, report.render(rows, seed=seed, timeout=timeout).encode("utf-8"))
 
     summary.graded = sum(1 for r in rows if r.status == records.GRADED)
     summary.failed_to_load = sum(1 for r in rows if r.status == records.FAILED)
@@ -178,7 +244,10 @@ def _prepare(submissions, staging, out_dir, seed, timeout, force, kept, summary)
     """Stages every submission and decides: keep its results, write its failure, or grade it."""
     tasks = []
     for index, sub in enumerate(submissions):
-        staged = stage(sub, staging / f"{index:05d}")
+        try:
+            staged = stage(sub, staging / f"{index:05d}")
+        except OSError as exc:   # the grader's temp folder, not the submission (that is staged.reason)
+            raise BatchError(f"{staging}: cannot write ({exc.strerror})") from None
         fp = store.fingerprint(staged.digest if staged.ok else "failed: " + staged.reason, seed, timeout)
         folder = out_dir / sub.out_name
         store.remove_temp_files(folder)
@@ -230,7 +299,7 @@ def _warm(seed):
     """What every worker needs, done once here so the forked workers start warm."""
     for e in load_catalog():
         engine.hidden_tests(e.number, seed)
-        engine.redirects(e.number)
+        redirects_for(e.number)
     store.grader_version()
     report.environment()
     try:   # one trivial sandbox run: its lazy imports and caches are then inherited too
@@ -266,8 +335,11 @@ def _save(out_dir, staged, exercises, fp, seed, timeout, kept, seconds):
     }
     raw = store.encode_results(data)
     folder = out_dir / sub.out_name
-    folder.mkdir(mode=0o700, exist_ok=True)
-    store.write_atomic(folder / store.RESULTS, raw)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"{folder}: cannot write ({exc.strerror})") from None
+    _write(folder / store.RESULTS, raw)
     kept[sub.out_name] = raw
 
 
@@ -290,7 +362,7 @@ def _restore(submissions, out_dir, kept):
         if current != raw:
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
-            store.write_atomic(path, raw)   # os.replace swaps a symlink itself, not its target
+            _write(path, raw)   # os.replace swaps a symlink itself, not its target
             restored.append(sub.student)
     return restored
 
@@ -298,7 +370,11 @@ def _restore(submissions, out_dir, kept):
 def _stale(out_dir, submissions):
     current = {s.out_name for s in submissions}
     stale = []
-    for entry in sorted(os.scandir(out_dir), key=lambda e: e.name):
+    try:
+        entries = sorted(os.scandir(out_dir), key=lambda e: e.name)
+    except OSError:
+        return []
+    for entry in entries:
         if entry.is_dir(follow_symlinks=False) and entry.name not in current and not entry.name.startswith("."):
             if os.path.exists(os.path.join(entry.path, store.RESULTS)):
                 stale.append(entry.name)
