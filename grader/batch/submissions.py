@@ -293,16 +293,37 @@ def _member_parts(info):
     return [p for p in parts if p not in ("", ".")]
 
 
-def _from_zip(path):
-    wanted = exercise_files()
+def _open_zip(path):
+    """The .zip opened for reading, refused unless it is a regular file of a sane size.
+
+    Opened without blocking and checked on the open descriptor: a FIFO (or a device) named
+    x.zip would otherwise hang the batch in open() or read().
+    """
     try:
-        size = os.path.getsize(path)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise SubmissionError(f"cannot read the zip: {exc.strerror}")
-    if size > MAX_ZIP_BYTES:
-        raise SubmissionError(f"the zip is {_mb(size)}; zips over {_mb(MAX_ZIP_BYTES)} are refused")
     try:
-        archive = zipfile.ZipFile(path)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SubmissionError("not a regular file (each student is one folder or one .zip file)")
+        if st.st_size > MAX_ZIP_BYTES:
+            raise SubmissionError(f"the zip is {_mb(st.st_size)}; zips over {_mb(MAX_ZIP_BYTES)} are refused")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _from_zip(path):
+    wanted = exercise_files()
+    with _open_zip(path) as raw:
+        return _from_zip_file(raw, wanted)
+
+
+def _from_zip_file(raw, wanted):
+    try:
+        archive = zipfile.ZipFile(raw)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
             NotImplementedError, RuntimeError) as exc:
         raise SubmissionError(f"corrupt zip: {exc or type(exc).__name__}")

@@ -1,6 +1,7 @@
 """Discovery and safe extraction: what becomes a student, where their files are found, and every
 way a submission is refused (with the reason the instructor reads)."""
 import os
+import signal
 import stat
 import zipfile
 from pathlib import Path
@@ -206,3 +207,16 @@ def test_undecodable_entry_names_become_readable_ids(tmp_path):
     found, _ = sm.discover(os.fsdecode(subs))
     assert [s.student for s in found] == ["caf\\xe9"]
     assert found[0].student.encode("utf-8")   # writable into JSON, CSV and HTML
+
+
+def test_a_fifo_named_like_a_zip_is_refused_without_hanging(subs, tmp_path):
+    os.mkfifo(subs / "pipe.zip")   # nothing ever writes to it: opening it blocks, reading it too
+    previous = signal.signal(signal.SIGALRM, lambda *a: pytest.fail("staging a FIFO hangs"))
+    signal.alarm(10)
+    try:
+        result = staged(tmp_path, subs / "pipe.zip")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result.submission.kind == "zip"
+    assert result.reason.startswith("not a regular file")
