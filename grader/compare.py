@@ -102,6 +102,9 @@ def compare(got, expected, where="the result", path=()):
     """None when got matches expected (type, shape and values); otherwise a Mismatch."""
     if expected is ANY:
         return None
+    if got is None:
+        return Mismatch(f"{where}: expected {describe(expected)}, got None",
+                        "the function returns nothing: a missing `return`?", expected=expected, path=path)
     if isinstance(expected, dict):
         return _compare_dict(got, expected, where, path)
     if isinstance(expected, tuple):
@@ -155,8 +158,6 @@ def _compare_number(got, expected, where):
 
 
 def _compare_array(got, expected, where):
-    if got is None:
-        return Mismatch(f"{where}: expected {describe(expected)}, got None", "the function returns nothing: a missing `return`?")
     if isinstance(got, Opaque):
         return Mismatch(f"{where}: expected {describe(expected)}, got {show(got)}")
     arr = as_number_array(got)
@@ -187,3 +188,16 @@ def _compare_array(got, expected, where):
     else:
         text = f"{where} (shape {shape_text(expected.shape)}): {worst_element(arr, expected)}"
     return Mismatch(text, got_array=arr)
+
+
+def same_form(got, expected):
+    """True when got has expected's form (types, keys, shapes), whatever its numbers."""
+    if expected is ANY:
+        return True
+    if isinstance(expected, dict):
+        return isinstance(got, dict) and all(k in got and same_form(got[k], v) for k, v in expected.items())
+    if isinstance(expected, tuple):
+        return (isinstance(got, (tuple, list)) and len(got) == len(expected)
+                and all(same_form(g, e) for g, e in zip(got, expected)))
+    arr = as_number_array(got)
+    return arr is not None and arr.shape == np.shape(expected)

@@ -46,9 +46,10 @@ def extended(*arrays):
 
 def relative_error(a, b):
     """max over elements of |a − b| / max(1e-8, |a| + |b|), the course's measure."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape or a.dtype.kind not in "biuf" or b.dtype.kind not in "biuf":
         return float("inf")
+    a, b = a.astype(np.float64), b.astype(np.float64)
     with np.errstate(invalid="ignore"):
         err = np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
     return float(np.nanmax(np.where(np.isnan(err), np.inf, err))) if err.size else 0.0

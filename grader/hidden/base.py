@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 
 import reference
-from ..compare import compare, shape_text, show
+from ..compare import compare, describe, key_list, same_form, shape_text, show
 from ..mistakes import recognize
 from ..numeric import relative_error
 from ..sandbox import Call, FunctionSpec
@@ -30,7 +30,6 @@ class HiddenTest:
     points: float
     calls: list
     judge: Callable   # (list of CallResult, one per call) -> Verdict
-    functions: tuple = field(default=())   # the student functions it exercises
     mistakes: tuple = field(default=())    # the named mistakes its feedback can recognize
 
 
@@ -100,6 +99,59 @@ def changed_inputs(function, args, result):
     return [names[i] for i, (a, b) in enumerate(zip(args, after)) if not same_data(a, b)]
 
 
+PARAM_SHAPES = {"W1": lambda d, h, o: (d, h), "b1": lambda d, h, o: (1, h),
+                "W2": lambda d, h, o: (h, o), "b2": lambda d, h, o: (1, o)}
+
+
+def params_problem(params, d, h, o=1):
+    """What is wrong with a parameters dict for a d-h-o network, as (message, diagnosis), or None.
+
+    Only W1, b1, W2, b2 are looked at: other keys a student adds are their own business.
+    """
+    if not isinstance(params, dict):
+        return f"expected a dict of four arrays, got {describe(params)}", ""
+    for key, shape_of in PARAM_SHAPES.items():
+        want = shape_of(d, h, o)
+        if key not in params:
+            return f"the dict has no key {key!r} (its keys: {key_list(params)})", ""
+        value = params[key]
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+            return (f"{key} should be an array of numbers, got {describe(value)}",
+                    "a list where an array belongs" if isinstance(value, list) else "")
+        if value.shape != want:
+            diagnosis = ("biases are 2-D with one row: np.zeros((1, n)), not np.zeros(n)"
+                         if key.startswith("b") and value.shape == (want[1],) else
+                         f"the shape of {key} is transposed" if value.shape == want[::-1] else "")
+            return f"{key}: expected shape {shape_text(want)}, got {shape_text(value.shape)}", diagnosis
+        if not np.all(np.isfinite(value)):
+            return f"{key} has NaN or inf", ""
+    return None
+
+
+def error_verdict(function, args, err):
+    """The Verdict of a call that raised: what was called, the exception, and a likely cause."""
+    return Verdict(False, f"{call_text(function, args)}\n{error_text(function, err)}", error_diagnosis(err))
+
+
+def inputs_verdict(function, args, result):
+    """Passed when no argument changed; otherwise which did, and how (in place, or by round-off)."""
+    changed = changed_inputs(function, args, result)
+    if not changed:
+        return Verdict(True)
+    head = f"{call_text(function, args)}\nchanged its input {', '.join(changed)}"
+    after = result.args_after[0]
+    names = arg_names(function)
+    slightly = all(_nearly_equal(args[names.index(c)], after[names.index(c)]) for c in changed)
+    return Verdict(False, head + (" by round-off" if slightly else ""), ROUND_OFF if slightly else INPLACE)
+
+
+def _nearly_equal(before, after):
+    return (isinstance(before, np.ndarray) and isinstance(after, np.ndarray) and before.shape == after.shape
+            and np.allclose(before, after, rtol=1e-12, atol=1e-15))
+
+
+ROUND_OFF = ("the input came back changed by round-off: adding h and subtracting it again does not restore "
+             "a float exactly; save old = x[i] first and put it back with x[i] = old")
 INPLACE = ("the inputs were modified in place: an operation like -=, *= or x[i] = ... on an argument "
            "changes the caller's array; compute a new array instead (or work on a .copy())")
 
@@ -108,15 +160,12 @@ def judge_call(function, args, result, expected, *, mistakes=(), n=None, kind="g
     """A Verdict for one call: its error, its answer against `expected`, and its inputs left alone."""
     head = call_text(function, args)
     if result.error is not None:
-        return Verdict(False, f"{head}\n{error_text(function, result.error)}", error_diagnosis(result.error))
+        return error_verdict(function, args, result.error)
     mismatch = compare(result.value, expected, "the result")
     if mismatch:
         diagnosis = mismatch.diagnosis or recognize(result.value, expected, mismatch, args, mistakes, n, kind)
         return Verdict(False, f"{head}\n{mismatch.message}", diagnosis)
-    changed = changed_inputs(function, args, result)
-    if changed:
-        return Verdict(False, f"{head}\nreturned the right answer but changed its input {', '.join(changed)}", INPLACE)
-    return Verdict(True)
+    return inputs_verdict(function, args, result)
 
 
 def first_failure(verdicts, what):
@@ -149,7 +198,7 @@ def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_o
                     for args, res, want in zip(cases, results, answers)]
         return first_failure(verdicts, what)
 
-    return HiddenTest(name, points, calls, judge, (function,), tuple(mistakes))
+    return HiddenTest(name, points, calls, judge, tuple(mistakes))
 
 
 def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=None, check_inputs=True):
@@ -168,7 +217,7 @@ def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=N
             verdict.output += f"\nworst relative error against the numeric gradient: {max(errors):.2e}"
         return verdict
 
-    return HiddenTest(name, points, inner.calls, judge, (function,), inner.mistakes)
+    return HiddenTest(name, points, inner.calls, judge, inner.mistakes)
 
 
 def _relative_error(got, want):
@@ -180,20 +229,23 @@ def _relative_error(got, want):
     return relative_error(got, want) if isinstance(got, np.ndarray) else None
 
 
-def inputs_kept_test(name, points, function, cases):
-    """A test that only wants every argument left exactly as it was passed in."""
+def inputs_kept_test(name, points, function, cases, expected=None):
+    """A test that wants every argument left exactly as it was, and a well-formed answer
+    (the right types and shapes; its numbers are judged by the other tests)."""
+    expected = expected or getattr(reference, function)
     calls = [Call(function, tuple(args), return_args=True) for args in cases]
 
     def judge(results):
         verdicts = []
         for args, res in zip(cases, results):
             head = call_text(function, args)
+            want = expected(*args)
             if res.error is not None:
-                verdicts.append(Verdict(False, f"{head}\n{error_text(function, res.error)}"))
-                continue
-            changed = changed_inputs(function, args, res)
-            verdicts.append(Verdict(not changed, f"{head}\nchanged its input {', '.join(changed)}" if changed else "",
-                                    INPLACE if changed else ""))
+                verdicts.append(error_verdict(function, args, res.error))
+            elif not same_form(res.value, want):
+                verdicts.append(Verdict(False, f"{head}\nexpected {describe(want)}, got {describe(res.value)}"))
+            else:
+                verdicts.append(inputs_verdict(function, args, res))
         return first_failure(verdicts, what="calls")
 
-    return HiddenTest(name, points, calls, judge, (function,))
+    return HiddenTest(name, points, calls, judge)

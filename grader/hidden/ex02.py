@@ -2,40 +2,21 @@
 import numpy as np
 
 import reference
-from ..compare import describe, shape_text
 from ..mistakes import Mistake
 from ..sandbox import Call
-from .base import HiddenTest, Verdict, call_text, error_text, first_failure, value_test
+from .base import HiddenTest, Verdict, call_text, error_verdict, first_failure, params_problem, value_test
 from .inputs import shapes
-
-SHAPES = {"W1": lambda d, h, o: (d, h), "b1": lambda d, h, o: (1, h),
-          "W2": lambda d, h, o: (h, o), "b2": lambda d, h, o: (1, o)}
-
 
 def _check_params(args, result):
     """A Verdict for one init_params answer: keys, shapes, zero biases, small random weights."""
     d, h, o, _ = args
     head = call_text("init_params", args)
     if result.error is not None:
-        return Verdict(False, f"{head}\n{error_text('init_params', result.error)}")
+        return error_verdict("init_params", args, result.error)
+    problem = params_problem(result.value, d, h, o)
+    if problem:
+        return Verdict(False, f"{head}\n{problem[0]}", problem[1])
     p = result.value
-    if not isinstance(p, dict):
-        return Verdict(False, f"{head}\nexpected a dict of four arrays, got {describe(p)}")
-    for key, shape_of in SHAPES.items():
-        want = shape_of(d, h, o)
-        if key not in p:
-            return Verdict(False, f"{head}\nthe dict has no key {key!r} (its keys: {sorted(map(str, p))})")
-        v = p[key]
-        if not isinstance(v, np.ndarray):
-            return Verdict(False, f"{head}\n{key} should be an array, got {describe(v)}",
-                           "a list where an array belongs" if isinstance(v, list) else "")
-        if v.shape != want:
-            diag = ("biases are 2-D with one row: np.zeros((1, n)), not np.zeros(n)"
-                    if key.startswith("b") and v.shape == (want[1],) else
-                    "the weight shape is transposed: W1 is (n_input, n_hidden)" if v.shape == want[::-1] else "")
-            return Verdict(False, f"{head}\n{key}: expected shape {shape_text(want)}, got {shape_text(v.shape)}", diag)
-        if not np.all(np.isfinite(v)):
-            return Verdict(False, f"{head}\n{key} has NaN or inf")
     for key in ("b1", "b2"):
         if np.any(p[key] != 0):
             return Verdict(False, f"{head}\n{key} should start at zeros, got {p[key].ravel()[:4]}")
@@ -80,7 +61,7 @@ def tests(rng):
                              Mistake("the bias is missing: σ(x @ w + b)", lambda x, w, b: reference.sigmoid(x @ w)),
                              Mistake("the bias is inside the wrong place: σ(x @ (w + b))", lambda x, w, b: reference.sigmoid(x @ (w + b)))]),
         HiddenTest("init_params: keys, shapes, zero biases, small random weights", 1,
-                   [Call("init_params", a) for a in sizes], judge_shapes, ("init_params",)),
+                   [Call("init_params", a) for a in sizes], judge_shapes),
         HiddenTest("init_params: the same seed gives the same weights", 1,
-                   [Call("init_params", a) for a in same], judge_seed, ("init_params",)),
+                   [Call("init_params", a) for a in same], judge_seed),
     ]

@@ -3,7 +3,7 @@ import numpy as np
 
 import reference
 from ..mistakes import Mistake
-from .base import HiddenTest, Verdict, call_text, error_text, first_failure, value_test
+from .base import HiddenTest, Verdict, call_text, error_verdict, first_failure, value_test
 from .inputs import labels, shapes
 from ..sandbox import Call
 from ..compare import as_number_array, describe
@@ -30,7 +30,7 @@ def _judge_extreme(args, result):
     y, y_hat = args
     head = call_text("bce", args)
     if result.error is not None:
-        return Verdict(False, f"{head}\n{error_text('bce', result.error)}")
+        return error_verdict("bce", args, result.error)
     v = as_number_array(result.value)
     if v is None or v.ndim > 0:
         return Verdict(False, f"{head}\nexpected a number, got {describe(result.value)}")
@@ -70,6 +70,5 @@ def tests(rng):
         value_test("bce is the mean binary cross-entropy", 2, "bce", cases, n_of=_n, kind="loss", mistakes=BCE_MISTAKES),
         value_test("bce reproduces the lecture's table (0.05, 3.0, 3.0)", 1, "bce", lecture, n_of=_n, kind="loss",
                    mistakes=BCE_MISTAKES),
-        HiddenTest("bce is finite where y_hat is exactly 0 or 1", 1, [Call("bce", a) for a in extreme], judge_extreme,
-                   ("bce",)),
+        HiddenTest("bce is finite where y_hat is exactly 0 or 1", 1, [Call("bce", a) for a in extreme], judge_extreme),
     ]

@@ -42,9 +42,10 @@ def tests(rng):
     xs = [rng.normal(size=(3, 2)), rng.normal(size=(2, 2)), rng.normal(size=(2, 3)), rng.normal(size=(3, 1))]
     small = [(s, x) for s, x in zip(specs, xs)]
     large = [(specs[2], xs[2], 0.5), (specs[0], xs[0], 0.3)]
-    a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
-    rel_cases = [(a, b), (a, a + 1e-9 * rng.normal(size=a.shape)), (np.zeros((2, 2)), np.zeros((2, 2))),
-                 (np.array([1.0, 2.0]), np.array([3.0, 2.0]))]
+    a = rng.normal(size=(3, 4))
+    close_to_a = a * (1 + rng.uniform(0.01, 0.5, size=a.shape))   # same signs: the answer is well below 1
+    rel_cases = [(a, close_to_a), (a, a + 1e-9 * rng.normal(size=a.shape)), (np.zeros((2, 2)), np.zeros((2, 2))),
+                 (np.array([1.0, 2.0]), np.array([3.0, 2.0])), (np.array([1e-12, 0.5]), np.array([0.0, 0.5]))]
     rel_mistakes = [
         Mistake("a mean where the max belongs: the check must see the worst element",
                 lambda a, b: np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))),
@@ -56,7 +57,7 @@ def tests(rng):
                    small, expected=central, mistakes=MISTAKES, check_inputs=False),
         value_test("numerical_gradient with a large h is still a central difference", 2, "numerical_gradient",
                    large, expected=central, mistakes=MISTAKES, check_inputs=False),
-        inputs_kept_test("numerical_gradient leaves x as it was", 1, "numerical_gradient", small[:2]),
+        inputs_kept_test("numerical_gradient leaves x as it was", 1, "numerical_gradient", small[:2], expected=central),
         value_test("relative_error is max |a − b| / max(1e-8, |a| + |b|)", 1, "relative_error", rel_cases,
                    mistakes=rel_mistakes),
     ]

@@ -113,3 +113,18 @@ def test_selfcheck_passes_on_the_course(run):
     result = run("selfcheck", "--seeds", "11")
     assert result.exit_code == 0, result.output
     assert "selfcheck passed" in result.output
+
+
+def test_selfcheck_fails_when_a_solution_is_wrong_or_a_stub_scores(tmp_path):
+    """selfcheck on a copy of the course in which one solution is broken and one stub is solved."""
+    from grader.selfcheck import run_selfcheck
+
+    root = tmp_path / "course"
+    for folder in ("exercises", "solutions"):
+        shutil.copytree(COURSE_ROOT / folder, root / folder)
+    edit(root / "solutions", "ex06_output_layer.py", "return (y_hat - y) / n", "return y_hat - y")
+    shutil.copy(COURSE_ROOT / "solutions" / "ex04_chain_rule.py", root / "exercises" / "ex04_chain_rule.py")
+    problems = run_selfcheck([2], echo=lambda line: None, root=root)
+    assert any("solutions/ exercise 6 scored 4/6" in p for p in problems), problems
+    assert any("exercises/ exercise 4 scored 4/4" in p for p in problems), problems
+    assert len(problems) == 2

@@ -61,6 +61,10 @@ MUTANTS = [
     (11, "grad[i] = (f_plus - f_minus) / (2 * h)", "grad[i] = (f_plus - f_minus) / h", "divided by h instead of 2h"),
     (11, "grad[i] = (f_plus - f_minus) / (2 * h)", "grad[i] = (f_plus - f(x)) / h", "forward difference"),
     (11, "return float(np.max(", "return float(np.mean(", "a mean where the max belongs"),
+    (11, "        x[i] = old + h\n        f_plus = f(x)\n        x[i] = old - h\n        f_minus = f(x)\n        x[i] = old\n",
+         "        x[i] += h\n        f_plus = f(x)\n        x[i] -= 2 * h\n        f_minus = f(x)\n        x[i] += h\n",
+         "changed by round-off"),
+    (9, "return {name: params[name] - lr * grads[name] for name in params}", "pass", "missing `return`"),
 ]
 
 
@@ -80,3 +84,11 @@ def test_the_mistake_catalog_covers_every_exercise_with_two_wrong_solutions():
     counts = {n: sum(1 for m in MUTANTS if m[0] == n) for n in E}
     missing = {n: c for n, c in counts.items() if c < 2}
     assert not missing, missing
+
+
+def test_an_empty_body_earns_nothing_not_even_for_leaving_inputs_alone(solved):
+    """The inputs-kept tests also want a well-formed answer: `pass` keeps the inputs but returns None."""
+    edit(solved, E[9], "return {name: params[name] - lr * grads[name] for name in params}", "pass")
+    edit(solved, E[8], 'return {"W1": dw1(X, g_z1), "b1": db1(g_z1), "W2": dw2(a1, g_z2), "b2": db2(g_z2)}', "pass")
+    results = {ex.number: ex for ex in grade_folder(solved, seed=3, numbers={8, 9})}
+    assert results[9].score == 0 and results[8].score == 0
