@@ -28,43 +28,67 @@ def load_quiz(path: Path | str, name: str | None = None) -> Quiz:
     path = Path(path)
     where = display_path(path)
     data, node = read_yaml(path, where)
-    _refuse_duplicate_keys(node, data, where)
+    duplicate = _duplicate_key(node)
+    if duplicate:
+        raise QuizError(f"{where}: {duplicate}")
     return parse_quiz(data, name=name or path.stem, path=path, where=where)
 
 
-def _refuse_duplicate_keys(node, data, where: str) -> None:
-    """A key written twice (two `A:` options) is kept once by YAML, silently losing the other."""
-    found = _first_duplicate_key(node, (), set())
+def _duplicate_key(node) -> str | None:
+    """A key written twice (two `A:` options) is kept once by YAML, silently losing the other.
+
+    Found in the node tree (the parsed data has already lost it), and the question is named
+    from its own node: with `questions:` itself written twice the data holds only the last list.
+    """
+    found = _first_duplicate_key(node)
     if found is None:
-        return
-    path, key, mark = found
+        return None
+    path, key, mark, question = found
     line = f" (line {mark.line + 1})"
     if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
-        label = _label(data["questions"][path[1]], path[1] + 1)
+        label = _label({"id": _scalar(question, "id")}, path[1] + 1)
         inside = f" in {path[2]}" if len(path) > 2 else ""
-        raise QuizError(f"{where}: {label}: '{key}' is written twice{inside}{line}")
-    raise QuizError(f"{where}: key '{key}' is written twice{line}")
+        return f"{label}: '{key}' is written twice{inside}{line}"
+    return f"key '{key}' is written twice{line}"
 
 
-def _first_duplicate_key(node, path: tuple, visited: set):
-    if id(node) in visited:  # an alias to a node already walked (or a recursive one)
-        return None
-    visited.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+def _first_duplicate_key(root):
+    """(path, key, its mark, the node of the question it is in) of the first key written twice,
+    in the order of the file, or None. A loop, not recursion: any depth YAML parsed is walked."""
+    todo = [("node", root, (), None, None)]
+    visited = set()
+    while todo:
+        kind, node, path, question, seen = todo.pop()
+        if kind == "key":
+            key = node.value if isinstance(node, yaml.ScalarNode) else None
             if key is not None and key in seen:
-                return path, key, key_node.start_mark
+                return path, key, node.start_mark, question
             seen.add(key)
-            found = _first_duplicate_key(value_node, path + (key,), visited)
-            if found:
-                return found
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found = _first_duplicate_key(item, path + (index,), visited)
-            if found:
-                return found
+            continue
+        if id(node) in visited:  # an alias to a node already walked (or a recursive one)
+            continue
+        visited.add(id(node))
+        if len(path) == 2 and path[0] == "questions" and isinstance(path[1], int):
+            question = node
+        steps = []
+        if isinstance(node, yaml.MappingNode):
+            keys = set()
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                steps.append(("key", key_node, path, question, keys))
+                steps.append(("node", value_node, path + (key,), question, None))
+        elif isinstance(node, yaml.SequenceNode):
+            steps = [("node", item, path + (index,), question, None) for index, item in enumerate(node.value)]
+        todo.extend(reversed(steps))
+    return None
+
+
+def _scalar(node, key: str):
+    """The text of `key` in a mapping node (its first occurrence), or None."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node.value if isinstance(value_node, yaml.ScalarNode) else None
     return None
 
 

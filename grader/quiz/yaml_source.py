@@ -25,10 +25,13 @@ def read_yaml(path: Path, where: str):
         raise QuizError(f"{where}: not UTF-8 text") from None
     except OSError as e:
         raise QuizError(f"{where}: cannot read the file ({e.strerror})") from None
-    loader = yaml.BaseLoader(text)
+    loader = None
     try:
+        loader = yaml.BaseLoader(text)   # reads the whole text: a control character fails here
         node = loader.get_single_node()
         return (loader.construct_document(node) if node is not None else None), node
+    except yaml.reader.ReaderError as e:
+        raise QuizError(f"{where}: not valid YAML: {_reader_problem(e, text)}") from None
     except yaml.MarkedYAMLError as e:
         where_in_file = ""
         if e.problem_mark is not None:
@@ -37,5 +40,17 @@ def read_yaml(path: Path, where: str):
         raise QuizError(f"{where}: not valid YAML: {problem}{where_in_file}") from None
     except yaml.YAMLError as e:
         raise QuizError(f"{where}: not valid YAML: {' '.join(str(e).split())}") from None
+    except RecursionError:
+        raise QuizError(f"{where}: not valid as a quiz: lists or mappings nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _reader_problem(e, text: str) -> str:
+    """A character YAML refuses (a NUL, another control character), with its line and column."""
+    character = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "?")
+    position = e.position if isinstance(e.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return f"the non-printable character U+{character:04X} is not allowed (line {line}, column {column})"

@@ -82,6 +82,18 @@ CASES = [
     ("typo_key", q(GOOD.replace("answer: A", "anwser: A")),
      ["question 'bad' (#2)", "unknown key 'anwser'", "did you mean 'answer'"]),
     ("unknown_key", q(GOOD + "  difficulty: hard\n"), ["question 'bad' (#2)", "unknown key 'difficulty'"]),
+    # `questions:` twice: YAML keeps the second list, so the question is named from the first's text
+    ("duplicate_in_a_repeated_list", q(GOOD + "  answer: B\n") + "questions:\n  - id: other\n",
+     ["question 'bad' (#2)", "'answer' is written twice (line 11)"]),
+    ("duplicate_in_a_repeated_list_named_right",
+     q(GOOD + "  answer: B\n") + "questions:\n  - id: one\n  - id: two\n  - id: three\n",
+     ["question 'bad' (#2)", "'answer' is written twice (line 11)"]),
+    ("nul_character", q(GOOD.replace("prompt: Which?", "prompt: Wh\x00ich?")),
+     ["not valid YAML", "U+0000", "line 8, column 15"]),
+    ("control_character", "title: Bell\x07\nquestions: []\n", ["not valid YAML", "U+0007", "line 1, column 12"]),
+    ("escape_character", q(GOOD.replace("C: c", "C: \x1b[31mred")), ["not valid YAML", "U+001B", "line 9"]),
+    ("deeply_nested_list", "title: " + "[" * 5000 + "\n", ["nested too deeply"]),
+    ("deeply_nested_items", "questions:\n" + "- " * 3000 + "x\n", ["nested too deeply"]),
 ]
 
 
