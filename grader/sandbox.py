@@ -106,6 +106,7 @@ class Call:
     args: tuple = ()            # plain data (see grader.plain_data) or FunctionSpec, nested
     kwargs: dict = field(default_factory=dict)
     return_args: bool = False   # also send back args and kwargs as they are after the call
+    float_errors: bool = False  # run it under np.errstate(over/divide/invalid="raise"): a warning is an error
 
 
 @dataclass

@@ -85,6 +85,7 @@ _SystemExit = SystemExit
 _SyntaxError = SyntaxError
 _NotImplementedError = NotImplementedError
 _isinstance = isinstance
+_errstate = np.errstate
 _libc = ctypes.CDLL(None, use_errno=True)
 
 OUT_FD = 1
@@ -812,7 +813,11 @@ def _run_call(index, call, args, kwargs, module, job, lines):
         if not callable(function):
             raise TypeError(f"{call.function} is not a function (it is a "
                             f"{type(function).__name__})")
-        value = function(*args, **kwargs)
+        if call.float_errors:
+            with _errstate(over="raise", divide="raise", invalid="raise"):
+                value = function(*args, **kwargs)
+        else:
+            value = function(*args, **kwargs)
         message["seconds"] = _perf() - t0
         message["value"] = _encode(value)
         del value

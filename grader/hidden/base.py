@@ -72,6 +72,9 @@ def error_diagnosis(err):
         return "a matrix product with mismatched shapes: check which operand needs .T"
     if err.type == "ValueError" and "broadcast" in msg:
         return "shapes that do not broadcast: compare each operand's shape with the docstring"
+    if err.type == "FloatingPointError":
+        return ("an overflow (or a division by zero) in NumPy at an extreme input: e^1000 does not fit in a "
+                "float; compute with e^(-|z|), which never overflows")
     if err.type == "KeyError":
         return "a dict key that does not exist: the keys are \"W1\", \"b1\", \"W2\", \"b2\" (and \"z1\", \"a1\", \"z2\", \"y_hat\" in the cache)"
     return ""
@@ -181,16 +184,17 @@ def first_failure(verdicts, what):
 
 
 def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_of=None, kind="gradient",
-               what="cases", check_inputs=True):
+               what="cases", check_inputs=True, float_errors=False):
     """A test that calls `function` on every case and wants the reference's answer for each.
 
     cases: argument tuples; expected: (*args) -> the right answer (the reference's by default),
     or a list with the right answer of each case; n_of: (*args) -> the number of samples, for
-    'n times too large' diagnoses; check_inputs: also fail when an argument was changed in place.
+    'n times too large' diagnoses; check_inputs: also fail when an argument was changed in place;
+    float_errors: numpy's overflow, divide and invalid warnings raise in the student's code.
     """
     expected = expected or getattr(reference, function)
     answers = expected if isinstance(expected, list) else [expected(*args) for args in cases]
-    calls = [Call(function, tuple(args), return_args=check_inputs) for args in cases]
+    calls = [Call(function, tuple(args), return_args=check_inputs, float_errors=float_errors) for args in cases]
 
     def judge(results):
         verdicts = [judge_call(function, args, res, want, mistakes=mistakes,

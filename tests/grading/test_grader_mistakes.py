@@ -13,6 +13,7 @@ SIG = "(1 / (1 + 2.718281828459045 ** (-a1)))"
 # (exercise, old snippet, new snippet, words the diagnosis must contain)
 MUTANTS = [
     (1, "return np.where(z >= 0, 1 / (1 + e), e / (1 + e))", "return np.exp(z) / (1 + np.exp(z))", "NaN or inf"),
+    (1, "return np.where(z >= 0, 1 / (1 + e), e / (1 + e))", "return 1 / (1 + np.exp(-z))", "e^1000 does not fit"),
     (1, "return np.where(np.asarray(z) > 0, 1.0, 0.0)", "return np.where(np.asarray(z) >= 0, 1.0, 0.0)", "relu_prime(0) must be 0"),
     (1, "    s = sigmoid(z)\n    return s * (1 - s)", "    return z * (1 - z)", "uses z where σ(z) belongs"),
     (1, "    s = sigmoid(z)\n    return s * (1 - s)", "    s = sigmoid(sigmoid(z))\n    return s * (1 - s)", "σ applied twice"),
