@@ -34,7 +34,7 @@ def student_folder(path):
 
 path_option = click.option("--path", type=click.Path(path_type=Path), default=DEFAULT_PATH, show_default=True,
                            help="The folder holding the exercise files.")
-seed_option = click.option("--seed", type=int, default=None, help="Seed of the hidden tests' inputs.")
+seed_option = click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the hidden tests' inputs.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the Gradescope results JSON.")
 timeout_option = click.option("--timeout", type=float, default=None, help="Seconds allowed per exercise.")
 

@@ -18,9 +18,11 @@ def load_progress(folder):
     """{exercise number: {"status", "score", "max_score", "when"}}; empty when there is none yet."""
     try:
         data = json.loads(progress_file(folder).read_text())
-        return {int(k): v for k, v in data.get("exercises", {}).items()}
-    except (OSError, ValueError, AttributeError):
-        return {}
+        entries = data["exercises"].items()
+        return {int(k): v for k, v in entries
+                if isinstance(v, dict) and isinstance(v.get("status"), str) and isinstance(v.get("score"), (int, float))}
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return {}   # no file yet, or one edited by hand into something else: start afresh
 
 
 def record_progress(folder, results):

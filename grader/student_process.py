@@ -138,7 +138,6 @@ class ChildJob:
     sys_path: list = field(default_factory=list)       # from import_plan
     drop_modules: list = field(default_factory=list)   # from import_plan
     trusted_dirs: tuple = ()                           # from import_plan
-    extra: dict = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------------- helpers

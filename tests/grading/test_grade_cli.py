@@ -128,3 +128,14 @@ def test_selfcheck_fails_when_a_solution_is_wrong_or_a_stub_scores(tmp_path):
     assert any("solutions/ exercise 6 scored 4/6" in p for p in problems), problems
     assert any("exercises/ exercise 4 scored 4/4" in p for p in problems), problems
     assert len(problems) == 2
+
+
+def test_a_negative_seed_is_a_usage_error(run, solved):
+    result = run("exercise", 1, "--path", solved, "--seed", -1)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_a_progress_file_edited_into_nonsense_is_ignored(run, solved):
+    (solved / ".grade-progress.json").write_text('{"exercises": {"1": 5, "2": {"status": 3}}}')
+    result = run("list", "--path", solved)
+    assert result.exit_code == 0 and "0/11 exercises done" in result.output
