@@ -10,6 +10,7 @@ import re
 
 from .errors import QuizError
 from .model import Question, Quiz
+from .words import plural
 
 _SEPARATORS = re.compile(r"[\s,+]+")
 
@@ -42,8 +43,8 @@ def parse_answer_list(text: str, quiz: Quiz) -> list[frozenset[str]]:
     entries = text.split(",")
     if len(entries) != len(quiz.questions):
         raise QuizError(
-            f"--answers has {len(entries)} answer{'s' if len(entries) != 1 else ''} but quiz "
-            f"'{quiz.name}' has {len(quiz.questions)} questions (one per question, comma-separated; "
+            f"--answers has {plural(len(entries), 'answer')} but quiz "
+            f"'{quiz.name}' has {plural(len(quiz.questions), 'question')} (one per question, comma-separated; "
             f"a multi-select as AC or A+C)")
     chosen = []
     for number, (entry, question) in enumerate(zip(entries, quiz.questions), start=1):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .answers import AnswerError, parse_choice
 from .model import Quiz, letters_str
 from .scoring import QuizResult, score
+from .words import plural
 
 
 @dataclass
@@ -37,8 +38,9 @@ def grade_responses(quiz: Quiz, header: list[str], rows: list[tuple[int, list[st
     """Grades each row (name, then one answer per question in the quiz's order)."""
     expected = len(quiz.questions)
     header_note = ""
-    if len(header) - 1 != expected:
-        header_note = (f"header: {len(header) - 1} answer columns for {expected} questions; "
+    columns = max(0, len(header) - 1)
+    if columns != expected:
+        header_note = (f"header: {plural(columns, 'answer column')} for {plural(expected, 'question')}; "
                        "answers are read in the quiz's question order")
     grades: list[StudentGrade] = []
     first_row_of: dict[str, int] = {}
@@ -55,8 +57,8 @@ def grade_responses(quiz: Quiz, header: list[str], rows: list[tuple[int, list[st
             first_row_of[student] = row
         if len(answers) > expected:
             extra = len(answers) - expected
-            problems.append(f"{label}: {len(answers)} answers for {expected} questions, "
-                            f"the last {extra} ignored")
+            problems.append(f"{label}: {plural(len(answers), 'answer')} for {plural(expected, 'question')}, "
+                            f"the last {'one' if extra == 1 else extra} ignored")
         chosen, why = [], []
         for number, question in enumerate(quiz.questions, start=1):
             raw = answers[number - 1] if number <= len(answers) else ""
@@ -66,7 +68,7 @@ def grade_responses(quiz: Quiz, header: list[str], rows: list[tuple[int, list[st
             except AnswerError as e:
                 reason = "no answer" if not raw.strip() else str(e)
                 if number > len(answers):
-                    reason = f"no answer (the row has {len(answers)} answers)"
+                    reason = f"no answer (the row has {plural(len(answers), 'answer')})"
                 chosen.append(None)
                 why.append(reason)
                 problems.append(f"{label}: question {number} ({question.id}): {reason}, scored 0")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .model import Question, Quiz
 from .weights import answer_weights
+from .words import plural
 
 _SPECIAL = "~=#{}:"
 
@@ -24,7 +25,7 @@ def escape(text: str) -> str:
 def to_gift(quiz: Quiz) -> str:
     """The whole quiz as GIFT text, one question per paragraph, in the quiz's order."""
     title = " ".join(quiz.title.split())
-    header = f"// Quiz {quiz.name}: {title}\n// {len(quiz)} questions, exported by `quiz export`"
+    header = f"// Quiz {quiz.name}: {title}\n// {plural(len(quiz), 'question')}, exported by `quiz export`"
     blocks = [header] + [_question(q) for q in quiz.questions]
     return "\n\n".join(blocks) + "\n"
 

@@ -5,6 +5,7 @@ import csv
 from typing import TextIO
 
 from .classgrade import ClassGrades, question_stats
+from .words import plural
 
 
 def write_grades_csv(grades: ClassGrades, out: TextIO) -> None:
@@ -20,8 +21,7 @@ def write_grades_csv(grades: ClassGrades, out: TextIO) -> None:
 def report_text(grades: ClassGrades) -> str:
     """The instructor's summary: problems by row, the class mean, the hardest questions first."""
     quiz, students = grades.quiz, grades.students
-    lines = [f"Graded {len(students)} student{'s' if len(students) != 1 else ''} "
-             f"on {quiz.name} ({quiz.title})."]
+    lines = [f"Graded {plural(len(students), 'student')} on {quiz.name} ({quiz.title})."]
     if grades.problems:
         lines.append("Problems (every row is still graded; a missing or invalid answer scores 0):")
         lines += [f"  {p}" for p in grades.problems]

@@ -5,11 +5,12 @@ import textwrap
 
 from .model import Question, Quiz, letters_str
 from .scoring import QuestionResult, QuizResult
+from .words import plural
 
 
 def intro_text(quiz: Quiz) -> str:
     lines = [quiz.title, "=" * len(quiz.title),
-             f"{len(quiz)} questions, one point each. Answer with the option's letter."]
+             f"{plural(len(quiz), 'question')}, one point each. Answer with the option's letter."]
     if quiz.seed is not None:
         lines.append(f"Questions and options are shuffled (seed {quiz.seed}).")
     return "\n".join(lines)

@@ -10,7 +10,8 @@ from .paths import display_path
 
 
 def read_responses(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(row number, cells), ...]) from a CSV; blank lines are not students and are skipped.
+    """(header, [(row number, cells), ...]) from a CSV; blank lines (before the header too) are
+    skipped. A row number is the row's line in the file, as a spreadsheet numbers it.
 
     The delimiter is a comma, unless the header line plainly uses semicolons or tabs (as some
     spreadsheets export).
@@ -26,20 +27,36 @@ def read_responses(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise QuizError(f"{where}: not UTF-8 text (save the responses as UTF-8 CSV)") from None
     except OSError as e:
         raise QuizError(f"{where}: cannot read the file ({e.strerror})") from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    if "," not in first_line:
-        delimiter = next((d for d in ";\t" if d in first_line), ",")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader, None)
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header, rows = None, []
+    while True:
+        start = reader.line_num + 1   # a quoted cell may span lines: name the row where it starts
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            raise QuizError(f"{where}: row {start}: not valid CSV ({e})") from None
+        if _blank(cells):
+            continue
         if header is None:
-            raise QuizError(f"{where}: the responses file is empty "
-                            "(expected a header row, then one row per student)")
-        rows = []
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((reader.line_num, cells))
-    except csv.Error as e:
-        raise QuizError(f"{where}: line {reader.line_num}: not valid CSV ({e})") from None
+            header = cells
+        else:
+            rows.append((start, cells))
+    if header is None:
+        raise QuizError(f"{where}: the responses file is empty "
+                        "(expected a header row, then one row per student)")
     return header, rows
+
+
+def _blank(cells: list[str]) -> bool:
+    return not any(cell.strip() for cell in cells)
+
+
+def _delimiter(text: str) -> str:
+    """A comma, unless the header line (the first that is not blank) has none but semicolons or tabs."""
+    header = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
+    if "," in header:
+        return ","
+    return next((d for d in ";\t" if d in header), ",")

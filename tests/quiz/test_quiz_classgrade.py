@@ -36,9 +36,9 @@ def test_every_row_graded_with_problems_reported(small_quiz, responses):
         ("Ada", 3), ("Ben", 3), ("Cy", 0), ("Eve", 2), ("Fay", 1), ("Gus", 3), ("Hal", 2), ("Ada", 2)]
     problems = grades.problems
     assert "row 5 (Eve): question 3 (three): 'Z' is not one of A, B, scored 0" in problems
-    assert "row 6 (Fay): question 2 (two): no answer (the row has 1 answers), scored 0" in problems
-    assert "row 6 (Fay): question 3 (three): no answer (the row has 1 answers), scored 0" in problems
-    assert "row 7 (Gus): 4 answers for 3 questions, the last 1 ignored" in problems
+    assert "row 6 (Fay): question 2 (two): no answer (the row has 1 answer), scored 0" in problems
+    assert "row 6 (Fay): question 3 (three): no answer (the row has 1 answer), scored 0" in problems
+    assert "row 7 (Gus): 4 answers for 3 questions, the last one ignored" in problems
     assert "row 9 (Hal): question 1 (one): no answer, scored 0" in problems   # the blank line 8 is skipped
     assert "row 10 (Ada): the name 'Ada' is also on row 2" in problems
     assert not any("Ben" in p or "Cy" in p for p in problems)
@@ -84,7 +84,7 @@ def test_header_of_the_wrong_width_is_noted(small_quiz, tmp_path):
     header, rows = read_responses(path)
     grades = grade_responses(load_quiz(small_quiz), header, rows)
     assert grades.students[0].result.score == 3
-    assert grades.problems[0].startswith("header: 1 answer columns for 3 questions")
+    assert grades.problems[0].startswith("header: 1 answer column for 3 questions")
 
 
 def test_header_only_grades_nobody(run, small_quiz, tmp_path):
@@ -99,6 +99,9 @@ def test_header_only_grades_nobody(run, small_quiz, tmp_path):
 @pytest.mark.parametrize("content, message", [
     (None, "no such responses file"),
     ("", "the responses file is empty"),
+    ("\n \n,,\n", "the responses file is empty"),
+    ('name,one\nAda,"B"x\n', "row 2: not valid CSV (',' expected after '\"')"),
+    ('name,one\n\nAda,"B\nC\n', "row 3: not valid CSV (unexpected end of data)"),
     (b"name,one\n\xff\xfe,A\n", "not UTF-8 text"),
 ])
 def test_unreadable_responses_are_one_line_exit_2(run, small_quiz, tmp_path, content, message):
@@ -118,3 +121,26 @@ def test_unreadable_responses_are_one_line_exit_2(run, small_quiz, tmp_path, con
 def test_unwritable_out_is_one_line_exit_2(run, small_quiz, responses, tmp_path):
     result = run("grade", small_quiz, responses, "--out", tmp_path / "no" / "such" / "dir.csv")
     assert result.exit_code == 2 and result.stderr.startswith("error: ") and "cannot write" in result.stderr
+
+
+def test_blank_lines_before_the_header_are_skipped(small_quiz, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("\n  \n;;\nname;one;two;three\nAda;B;A,C;A\n\nBen;B;AC;B\n", encoding="utf-8")
+    header, rows = read_responses(path)
+    assert header == ["name", "one", "two", "three"]
+    assert [(row, cells[0]) for row, cells in rows] == [(5, "Ada"), (7, "Ben")]   # rows as a spreadsheet shows them
+    grades = grade_responses(load_quiz(small_quiz), header, rows)
+    assert [s.result.score for s in grades.students] == [3, 2] and grades.problems == []
+
+
+def test_counts_in_the_report_agree_with_their_nouns(small_quiz, tmp_path):
+    one = small_quiz.with_name("one.yaml")
+    one.write_text("questions:\n  - {id: q, prompt: p, options: {A: x, B: y}, answer: A}\n")
+    path = tmp_path / "r.csv"
+    path.write_text("name\nAda\nBen,A,B\n")
+    grades = grade_responses(load_quiz(one), *read_responses(path))
+    assert grades.problems == [
+        "header: 0 answer columns for 1 question; answers are read in the quiz's question order",
+        "row 2 (Ada): question 1 (q): no answer (the row has 0 answers), scored 0",
+        "row 3 (Ben): 2 answers for 1 question, the last one ignored",
+    ]
