@@ -5,18 +5,13 @@ import pytest
 import reference as ref
 
 from grader import numeric as oracle
-from grader.numeric import central_difference, extended, network_loss
+from grader.numeric import central_difference, extended, network_loss, relative_error
 
 pytestmark = pytest.mark.skipif(not oracle.EXTENDED, reason="np.longdouble has no extra precision here")
 
 TOLERANCE = 1e-7
 CASES = 60
 WORST = {}
-
-
-def relative_error(a, b):
-    assert a.shape == b.shape, (a.shape, b.shape)
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
 def check(name, analytic, numeric):
