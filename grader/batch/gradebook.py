@@ -14,10 +14,10 @@ import csv
 import io
 
 from ..catalog import load_catalog
+from ..spreadsheet import safe_cell
 from .records import GRADED
 
 NOTE_LIMIT = 500
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def number(value):
@@ -28,11 +28,6 @@ def number(value):
 
 def columns():
     return ["student"] + [f"ex{e.number:02d}" for e in load_catalog()] + ["total", "max", "status", "note"]
-
-
-def _cell(text):
-    """Text a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def note(rec):
@@ -52,6 +47,6 @@ def render(records) -> str:
     writer.writerow(columns())
     for rec in records:
         scores = [number(rec.exercise_score(e.number)) for e in load_catalog()]
-        writer.writerow([_cell(rec.student)] + scores
-                        + [number(rec.score), number(rec.max_score), rec.status, _cell(note(rec))])
+        writer.writerow([safe_cell(rec.student)] + scores
+                        + [number(rec.score), number(rec.max_score), rec.status, safe_cell(note(rec))])
     return out.getvalue()

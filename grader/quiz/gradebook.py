@@ -4,17 +4,19 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
+from ..spreadsheet import safe_cell
 from .classgrade import ClassGrades, question_stats
 from .words import plural
 
 
 def write_grades_csv(grades: ClassGrades, out: TextIO) -> None:
     """`student,score,max_score,<question ids...>`, with `right` or `wrong` per question
-    (a missing or invalid answer is `wrong`; the report says which it was)."""
+    (a missing or invalid answer is `wrong`; the report says which it was). A name a spreadsheet
+    would run as a formula (`=...`) is written with a leading `'` (grader/spreadsheet.py)."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "score", "max_score"] + [q.id for q in grades.quiz.questions])
+    writer.writerow(["student", "score", "max_score"] + [safe_cell(q.id) for q in grades.quiz.questions])
     for s in grades.students:
-        writer.writerow([s.student, s.result.score, s.result.max_score]
+        writer.writerow([safe_cell(s.student), s.result.score, s.result.max_score]
                         + ["right" if item.right else "wrong" for item in s.result.items])
 
 

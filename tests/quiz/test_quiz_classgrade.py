@@ -144,3 +144,13 @@ def test_counts_in_the_report_agree_with_their_nouns(small_quiz, tmp_path):
         "row 2 (Ada): question 1 (q): no answer (the row has 0 answers), scored 0",
         "row 3 (Ben): 2 answers for 1 question, the last one ignored",
     ]
+
+
+def test_names_a_spreadsheet_would_run_as_formulas_are_written_as_text(run, small_quiz, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('name,one,two,three\n"=HYPERLINK(""http://x"",""y"")",B,AC,A\n+1,B,AC,A\n'
+                    '-Eve,B,AC,A\n@SUM(A1),B,AC,A\nO\'Neil,B,AC,A\n')
+    result = run("grade", small_quiz, path)
+    assert result.exit_code == 0, result.output
+    names = [row[0] for row in csv.reader(io.StringIO(result.stdout))][1:]
+    assert names == ['\'=HYPERLINK("http://x","y")', "'+1", "'-Eve", "'@SUM(A1)", "O'Neil"]
