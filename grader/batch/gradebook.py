@@ -5,8 +5,9 @@
 `exNN` is the points earned in exercise NN (docs/batch.md lists their titles and maxima), `total`
 and `max` the student's sum and the most there is. `status` is "graded", "failed to load" (the
 submission could not be used: zero points, `note` says why) or "not graded" (the batch was
-interrupted before this student). `note` also lists exercises that could not be graded normally
-(a syntax error, a timeout) and duplicate submissions. Rows are sorted by student id.
+interrupted before this student: its exNN and total cells are left empty, not zeros). `note`
+also lists exercises that could not be graded normally (a syntax error, a timeout) and
+duplicate submissions. Rows are sorted by student id.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import io
 
 from ..catalog import load_catalog
 from ..spreadsheet import safe_cell
-from .records import GRADED
+from .records import GRADED, NOT_GRADED
 
 NOTE_LIMIT = 500
 
@@ -46,7 +47,10 @@ def render(records) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns())
     for rec in records:
-        scores = [number(rec.exercise_score(e.number)) for e in load_catalog()]
+        if rec.status == NOT_GRADED:   # no score yet, which is not a zero: empty cells
+            scores, total = [""] * len(load_catalog()), ""
+        else:
+            scores, total = [number(rec.exercise_score(e.number)) for e in load_catalog()], number(rec.score)
         writer.writerow([safe_cell(rec.student)] + scores
-                        + [number(rec.score), number(rec.max_score), rec.status, safe_cell(note(rec))])
+                        + [total, number(rec.max_score), rec.status, safe_cell(note(rec))])
     return out.getvalue()

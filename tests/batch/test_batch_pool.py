@@ -1,5 +1,6 @@
 """The warm workers (a worker lost mid-exercise costs only that exercise), the progress line and
 the gradebook's formatting."""
+import csv
 import io
 import os
 import signal
@@ -74,10 +75,13 @@ def test_gradebook_cells_cannot_become_formulas():
     assert gradebook.columns()[:2] == ["student", "ex01"] and gradebook.columns()[-4:] == ["total", "max", "status", "note"]
 
 
-def test_not_graded_students_get_a_row():
+def test_not_graded_students_get_a_row_with_empty_score_cells():
     sub = Submission("zed", Path("zed"), "folder", out_name="zed")
     rec = records.record(sub, None)
     assert rec.status == records.NOT_GRADED and "interrupted" in rec.reason
+    row = next(csv.DictReader(io.StringIO(gradebook.render([rec]))))
+    assert all(row[f"ex{n:02d}"] == "" for n in POINTS) and row["total"] == ""   # not a zero
+    assert row["max"] == "62" and row["status"] == "not graded"
 
 
 def test_timeouts_are_recognised_only_in_the_sandboxes_words():

@@ -106,7 +106,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path, uninterrupted):
     assert set(rows) == set(STUDENTS)
     done = results(out)
     assert {s for s, r in rows.items() if r["status"] == "graded"} == set(done)
-    assert all(r["status"] == "not graded" for s, r in rows.items() if s not in done)
+    assert all(r["status"] == "not graded" and r["total"] == "" for s, r in rows.items() if s not in done)
 
     summary = run_batch(subs, out, workers=2, seed=SEED, timeout=5, progress=False)
     assert summary.graded_now == len(STUDENTS) - len(done) and summary.reused == len(done)
