@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 
 from ..catalog import load_catalog
@@ -32,6 +33,7 @@ class StudentRecord:
     exercises: list = field(default_factory=list)   # ExerciseResult, in catalog order
     score: float = 0.0
     max_score: float = 0.0
+    output: str = ""                             # the feedback results.json holds for the student
 
     @property
     def timed_out(self):
@@ -71,4 +73,37 @@ def record(submission, data=None):
     rec.exercises = store.exercises_from_results(data)
     rec.score = float(data.get("score", 0.0))
     rec.max_score = float(data.get("max_score", rec.max_score))
+    output = data.get("output", "")
+    rec.output = output if isinstance(output, str) else ""
     return rec
+
+
+@dataclass
+class ClassCounts:
+    """The class at a glance, the same for the summary on stdout and the report."""
+    students: int = 0
+    graded: int = 0          # students with grades
+    failed: int = 0          # submissions that could not be used: zero points and a reason
+    not_graded: int = 0      # no results yet (the batch was interrupted)
+    timed_out: int = 0       # graded students with at least one exercise stopped for time
+    mean: float = 0.0        # over graded and failed-to-load students (not over the not graded)
+    median: float = 0.0
+    full_marks: int = 0      # students with full marks
+    scores: list = field(default_factory=list)   # the totals the mean is over
+
+
+def class_counts(records):
+    counted = [r for r in records if r.status in (GRADED, FAILED)]
+    scores = [r.score for r in counted]
+    top = full_marks()
+    return ClassCounts(
+        students=len(records),
+        graded=sum(1 for r in records if r.status == GRADED),
+        failed=sum(1 for r in records if r.status == FAILED),
+        not_graded=sum(1 for r in records if r.status not in (GRADED, FAILED)),
+        timed_out=sum(1 for r in records if r.status == GRADED and r.timed_out),
+        mean=statistics.fmean(scores) if scores else 0.0,
+        median=statistics.median(scores) if scores else 0.0,
+        full_marks=sum(1 for r in counted if top and r.score >= top - 1e-9),
+        scores=scores,
+    )

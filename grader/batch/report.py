@@ -1,4 +1,4 @@
-"""report.html: the class at a glance, then a section per student with the feedback they would see.
+"""report.html: the class at a glance, then a section per student with the feedback results.json gives them.
 
 Rendered from grader/templates/report.html.j2 with autoescape on: student names, output and error
 messages are untrusted and appear as text. The charts are inline SVG drawn by the template; the
@@ -15,10 +15,9 @@ from pathlib import Path
 import jinja2
 
 from ..catalog import load_catalog
-from ..feedback import exercise_text
 from ..results import exercise_status
 from .gradebook import note, number
-from .records import FAILED, GRADED
+from .records import GRADED, NOT_GRADED, class_counts, full_marks
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 BINS = 10
@@ -68,38 +67,30 @@ def exercise_stats(records):
     return stats
 
 
-def student_view(index, rec, files):
+def student_view(index, rec):
     return {
         "anchor": f"student-{index}", "student": rec.student, "entry": rec.entry, "status": rec.status,
-        "reason": rec.reason, "note": note(rec), "score": number(rec.score), "max": number(rec.max_score),
+        "reason": rec.reason, "note": note(rec), "max": number(rec.max_score),
+        "score": "–" if rec.status == NOT_GRADED else number(rec.score),
         "found_in": rec.found_in,
         "full": rec.max_score > 0 and rec.score >= rec.max_score - 1e-9,
         "cells": [{"number": e.number, "score": number(rec.exercise_score(e.number)),
                    "rate": (rec.exercise_score(e.number) / e.points) if e.points else 0.0}
                   for e in load_catalog()] if rec.status == GRADED else [],
-        "exercises": [exercise_text(ex, files.get(ex.number, "")) for ex in rec.exercises]
-        if rec.status == GRADED else [],
+        "feedback": rec.output if rec.status == GRADED else "",   # what results.json gives the student
     }
 
 
 def render(records, *, seed, timeout, title="Batch grading report"):
-    catalog = load_catalog()
-    files = {e.number: e.file for e in catalog}
-    top = sum(e.points for e in catalog)
-    counted = [r for r in records if r.status in (GRADED, FAILED)]
-    totals = [r.score for r in counted]
-    bins = histogram(totals, top)
+    top = full_marks()
+    counts = class_counts(records)
+    bins = histogram(counts.scores, top)
     context = {
         "title": title, "seed": seed, "timeout": number(timeout), "top": number(top),
-        "students": [student_view(i, r, files) for i, r in enumerate(records, start=1)],
-        "count": len(records),
-        "graded": sum(1 for r in records if r.status == GRADED),
-        "failed": sum(1 for r in records if r.status == FAILED),
-        "not_graded": sum(1 for r in records if r.status not in (GRADED, FAILED)),
-        "timed_out": sum(1 for r in records if r.timed_out),
-        "mean": number(statistics.fmean(totals)) if totals else "0",
-        "median": number(statistics.median(totals)) if totals else "0",
-        "full_marks": sum(1 for r in counted if top and r.score >= top - 1e-9),
+        "students": [student_view(i, r) for i, r in enumerate(records, start=1)],
+        "count": counts.students, "graded": counts.graded, "failed": counts.failed,
+        "not_graded": counts.not_graded, "timed_out": counts.timed_out,
+        "mean": number(counts.mean), "median": number(counts.median), "full_marks": counts.full_marks,
         "bins": bins, "bin_max": max([b["count"] for b in bins] + [1]),
         "exercises": exercise_stats(records),
     }

@@ -18,7 +18,6 @@ import operator
 import os
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import threading
@@ -228,12 +227,9 @@ def run_batch(submissions_dir, out_dir, *, workers=None, timeout=engine.DEFAULT_
     _write(summary.gradebook, gradebook.render(rows).encode("utf-8"))
     _write(summary.report, report.render(rows, seed=seed, timeout=timeout).encode("utf-8"))
 
-    summary.graded = sum(1 for r in rows if r.status == records.GRADED)
-    summary.failed_to_load = sum(1 for r in rows if r.status == records.FAILED)
-    summary.not_graded = summary.students - summary.graded - summary.failed_to_load
-    summary.timed_out = sum(1 for r in rows if r.status == records.GRADED and r.timed_out)
-    scores = [r.score for r in rows if r.status in (records.GRADED, records.FAILED)]
-    summary.mean_score = statistics.fmean(scores) if scores else 0.0
+    counts = records.class_counts(rows)
+    summary.graded, summary.failed_to_load = counts.graded, counts.failed
+    summary.not_graded, summary.timed_out, summary.mean_score = counts.not_graded, counts.timed_out, counts.mean
     summary.wall_time = time.monotonic() - started
     return summary
 

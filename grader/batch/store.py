@@ -124,7 +124,11 @@ def fingerprint(staged_digest_or_reason, seed, timeout):
 # ------------------------------------------------------------------------------ results back
 
 def exercises_from_results(data):
-    """The ExerciseResults a results.json was made from (to_gradescope's inverse)."""
+    """The ExerciseResults of a results.json, for the gradebook and the report: scores, statuses,
+    reasons, and each test's diagnosis, read from its own field (`extra_data.diagnosis`). A test's
+    `output` is the text results.json shows for it, "Looks like: ..." line included: nothing is
+    un-formatted, and nothing renders feedback from these again (results.json's `output` is the
+    student's feedback, written once)."""
     by_number = {}
     for e in data["extra_data"]["exercises"]:
         by_number[e["number"]] = ExerciseResult(
@@ -135,15 +139,9 @@ def exercises_from_results(data):
         ex = by_number.get(extra.get("exercise"))
         if ex is None:
             continue
-        diagnosis = extra.get("diagnosis", "") or ""
-        text = t.get("output", "") or ""
-        if diagnosis:
-            for suffix in (f"\nLooks like: {diagnosis}", f"Looks like: {diagnosis}"):
-                if text.endswith(suffix):
-                    text = text[:-len(suffix)]
-                    break
         ex.tests.append(TestResult(t.get("name", ""), t.get("number", ""), float(t.get("max_score", 0)),
-                                   t.get("status") == "passed", text, diagnosis))
+                                   t.get("status") == "passed", t.get("output", "") or "",
+                                   extra.get("diagnosis", "") or ""))
     return [by_number[n] for n in sorted(by_number)]
 
 

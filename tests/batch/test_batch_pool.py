@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader import engine
-from grader.batch import gradebook, pool, progress, records, store
+from grader.batch import gradebook, pool, progress, records, report, store
 from grader.batch.submissions import Submission
 from grader import results
 from test_batch_helpers import FULL, POINTS, SEED, copy_solutions
@@ -52,14 +52,49 @@ def test_staging_paths_are_replaced_in_messages():
     assert fixed["tests"][0][4] == "at alice.zip/exercises/ex05_losses.py"
 
 
-def test_exercise_results_survive_the_trip_through_results_json():
+def test_what_the_gradebook_and_report_need_survives_the_trip_through_results_json():
     ex = results.ExerciseResult(6, "Gradients of the output layer", status="failing", reason="", output="hi\n")
     ex.tests = [results.TestResult("dz2", "6.1", 1.0, False, "expected 1, got 2", "forgot to divide by n"),
                 results.TestResult("dw2", "6.2", 2.0, True)]
     data = results.to_gradescope([ex], 0.1, "text")
     [back] = store.exercises_from_results(data)
-    assert back.tests == ex.tests and back.reason == ex.reason and back.output == ex.output
+    assert [(t.name, t.number, t.max_score, t.passed, t.diagnosis) for t in back.tests] == \
+        [(t.name, t.number, t.max_score, t.passed, t.diagnosis) for t in ex.tests]
+    assert back.reason == ex.reason and back.output == ex.output and back.score == ex.score
+    assert [t.output for t in back.tests] == [t["output"] for t in data["tests"]]   # as stored, not un-formatted
     assert store.exercise_from_plain(store.exercise_to_plain(ex)).tests == ex.tests
+
+
+def test_the_diagnosis_is_read_from_its_own_field():
+    ex = results.ExerciseResult(6, "Gradients of the output layer")
+    ex.tests = [results.TestResult("dz2", "6.1", 1.0, False, "expected 1, got 2", "forgot to divide by n")]
+    data = results.to_gradescope([ex], 0.1, "text")
+    data["tests"][0]["output"] = "a text that does not end with the diagnosis"
+    [back] = store.exercises_from_results(data)
+    assert back.tests[0].diagnosis == "forgot to divide by n"
+
+
+def graded_record(student, score, reason=""):
+    rec = records.StudentRecord(student, student + "/", student, status=records.GRADED, score=score,
+                                max_score=FULL, output=f"the feedback of {student}, as results.json holds it")
+    rec.exercises = [results.ExerciseResult(1, "Activation functions", reason=reason)]
+    return rec
+
+
+def test_the_report_shows_the_stored_feedback_and_the_summary_its_counts():
+    timeout = "ex01_activations.py stopped after 1.5 s (an infinite loop?)"
+    failed = records.StudentRecord("bad", "bad.zip", "bad", status=records.FAILED, reason="corrupt zip", max_score=FULL)
+    failed.exercises = [results.ExerciseResult(1, "Activation functions", reason=timeout)]   # not a graded timeout
+    rows = [graded_record("ann", FULL), graded_record("bo", 58, reason=timeout), failed,
+            records.record(Submission("cy", Path("cy"), "folder", out_name="cy"), None)]
+    counts = records.class_counts(rows)
+    assert (counts.students, counts.graded, counts.failed, counts.not_graded, counts.timed_out) == (4, 2, 1, 1, 1)
+    assert counts.mean == pytest.approx((FULL + 58) / 3) and counts.full_marks == 1
+    page = report.render(rows, seed=SEED, timeout=1.5)
+    assert "the feedback of ann, as results.json holds it" in page
+    assert "the feedback of bo, as results.json holds it" in page
+    assert "<b>1</b> with a timeout" in page and "<b>1</b> not graded yet" in page
+    assert f"mean <b>{gradebook.number(counts.mean)}</b>" in page
 
 
 @pytest.mark.parametrize("value, text", [(62.0, "62"), (2.5, "2.5"), (0.1 + 0.2, "0.3"), (1 / 3, "0.3333"),
