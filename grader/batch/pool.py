@@ -9,7 +9,7 @@ Workers talk to the parent in JSON over a pipe, one message per event:
 
     parent -> worker  {"key": k, "folder": "...", "display": "...", "numbers": [1, 2, ...]}  or null (stop)
     worker -> parent  {"key": k, "start": n}           exercise n starts
-                      {"key": k, "exercise": {...}}    exercise n graded (store.exercise_to_plain)
+                      {"key": k, "exercise": {...}}    exercise n graded (exercise_to_plain)
                       {"key": k, "error": "...", "number": n}   the grader itself failed on exercise n
 
 An exception raised while grading (a bug in the grader, never the student's code, which runs in
@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from .. import engine
 from ..catalog import COURSE_ROOT, load_catalog
 from ..results import ExerciseResult, TestResult
-from . import store
 
 PR_SET_PDEATHSIG = 1
 WATCHDOG_SLACK = 30.0      # seconds past the timeout before the parent gives up on an exercise
@@ -104,7 +103,7 @@ def _worker_main(conn, parent_pid, seed, timeout, close_fds):
             conn.send_bytes(json.dumps({"key": key, "start": number}).encode())
             try:
                 [result] = engine.grade_folder(folder, seed, timeout, numbers={number})
-                plain = _relabel(store.exercise_to_plain(result), folder, display)
+                plain = _relabel(exercise_to_plain(result), folder, display)
                 message = {"key": key, "exercise": plain}
             except Exception as exc:   # noqa: BLE001 - the grader's own failure, reported, not scored
                 message = {"key": key, "number": number, "error": _relabel(_describe(exc), folder, display)}
@@ -127,6 +126,20 @@ def _describe(exc):
             shown = where.filename
         text += f" (at {shown}:{where.lineno})"
     return text
+
+
+def exercise_to_plain(ex):
+    """An ExerciseResult as plain data (what a worker sends the parent)."""
+    return {"number": ex.number, "title": ex.title, "status": ex.status, "reason": ex.reason,
+            "output": ex.output, "seconds": ex.seconds,
+            "tests": [[t.name, t.number, t.max_score, bool(t.passed), t.output, t.diagnosis] for t in ex.tests]}
+
+
+def exercise_from_plain(d):
+    return ExerciseResult(int(d["number"]), str(d["title"]),
+                          [TestResult(str(n), str(num), float(m), bool(p), str(o), str(dg))
+                           for n, num, m, p, o, dg in d["tests"]],
+                          str(d["status"]), str(d["reason"]), str(d["output"]), float(d["seconds"]))
 
 
 def _relabel(value, folder, display):
@@ -253,7 +266,7 @@ class WarmPool:
                 elif "error" in message:
                     raise GraderError(task, int(message["number"]), str(message["error"]))
                 else:
-                    result = store.exercise_from_plain(message["exercise"])
+                    result = exercise_from_plain(message["exercise"])
                     task.done[result.number] = result
                     w.running = None
                     self._quiet_deaths = 0

@@ -144,16 +144,3 @@ def exercises_from_results(data):
                                    extra.get("diagnosis", "") or ""))
     return [by_number[n] for n in sorted(by_number)]
 
-
-def exercise_to_plain(ex):
-    """An ExerciseResult as plain data (what a worker sends the parent)."""
-    return {"number": ex.number, "title": ex.title, "status": ex.status, "reason": ex.reason,
-            "output": ex.output, "seconds": ex.seconds,
-            "tests": [[t.name, t.number, t.max_score, bool(t.passed), t.output, t.diagnosis] for t in ex.tests]}
-
-
-def exercise_from_plain(d):
-    return ExerciseResult(int(d["number"]), str(d["title"]),
-                          [TestResult(str(n), str(num), float(m), bool(p), str(o), str(dg))
-                           for n, num, m, p, o, dg in d["tests"]],
-                          str(d["status"]), str(d["reason"]), str(d["output"]), float(d["seconds"]))

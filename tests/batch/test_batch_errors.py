@@ -1,6 +1,7 @@
 """What the instructor gets when the batch cannot do its job: bad options, an out dir it cannot
 write, a grader bug. Always one line `error: ...` and exit 2, never a traceback, and never a
 student charged (or a fingerprint saved) for the grader's own failure."""
+import json
 import os
 import shutil
 import tempfile
@@ -81,7 +82,8 @@ def world_writable_base():
 
 
 def as_another_user(function):
-    """Runs function() in a child that is not root (root may write anywhere); returns its result."""
+    """Runs function() in a child that is not root (root may write anywhere); returns its result
+    (plain data, sent back as JSON)."""
     if os.geteuid() != 0:
         return function()
     read_end, write_end = os.pipe()
@@ -94,7 +96,7 @@ def as_another_user(function):
             os.setgroups([])
             os.setgid(uid)
             os.setuid(uid)
-            os.write(write_end, repr(function()).encode())
+            os.write(write_end, json.dumps(function()).encode())
             code = 0
         finally:
             os._exit(code)
@@ -103,7 +105,7 @@ def as_another_user(function):
         text = f.read()
     os.waitpid(pid, 0)
     assert text, "the child failed"
-    return eval(text)   # a tuple of plain values written by repr
+    return json.loads(text)
 
 
 def test_an_out_dir_that_cannot_be_written_is_one_line_exit_2():

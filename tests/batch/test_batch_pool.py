@@ -62,7 +62,7 @@ def test_what_the_gradebook_and_report_need_survives_the_trip_through_results_js
         [(t.name, t.number, t.max_score, t.passed, t.diagnosis) for t in ex.tests]
     assert back.reason == ex.reason and back.output == ex.output and back.score == ex.score
     assert [t.output for t in back.tests] == [t["output"] for t in data["tests"]]   # as stored, not un-formatted
-    assert store.exercise_from_plain(store.exercise_to_plain(ex)).tests == ex.tests
+    assert pool.exercise_from_plain(pool.exercise_to_plain(ex)).tests == ex.tests
 
 
 def test_the_diagnosis_is_read_from_its_own_field():
