@@ -334,15 +334,6 @@ class WarmPool:
                 pass
         self.workers = []
 
-    def pids(self):
-        return [w.process.pid for w in self.workers]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
 
 def _how_it_ended(code):
     if code is None:

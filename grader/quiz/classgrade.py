@@ -16,7 +16,6 @@ from .words import plural
 
 @dataclass
 class StudentGrade:
-    row: int
     student: str
     result: QuizResult
     problems: list[str] = field(default_factory=list)
@@ -59,20 +58,18 @@ def grade_responses(quiz: Quiz, header: list[str], rows: list[tuple[int, list[st
             extra = len(answers) - expected
             problems.append(f"{label}: {plural(len(answers), 'answer')} for {plural(expected, 'question')}, "
                             f"the last {'one' if extra == 1 else extra} ignored")
-        chosen, why = [], []
+        chosen = []
         for number, question in enumerate(quiz.questions, start=1):
             raw = answers[number - 1] if number <= len(answers) else ""
             try:
                 chosen.append(parse_choice(raw, question))
-                why.append("")
             except AnswerError as e:
                 reason = "no answer" if not raw.strip() else str(e)
                 if number > len(answers):
                     reason = f"no answer (the row has {plural(len(answers), 'answer')})"
                 chosen.append(None)
-                why.append(reason)
                 problems.append(f"{label}: question {number} ({question.id}): {reason}, scored 0")
-        grades.append(StudentGrade(row, student, score(quiz, chosen, why), problems))
+        grades.append(StudentGrade(student, score(quiz, chosen), problems))
     return ClassGrades(quiz, grades, header_note)
 
 

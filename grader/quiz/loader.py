@@ -23,7 +23,7 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 RESERVED_IDS = ("student", "score", "max_score")
 
 
-def load_quiz(path: Path | str, name: str | None = None) -> Quiz:
+def load_quiz(path: Path | str) -> Quiz:
     """Reads and validates one quiz file; raises QuizError naming the file and the question."""
     path = Path(path)
     where = display_path(path)
@@ -31,7 +31,7 @@ def load_quiz(path: Path | str, name: str | None = None) -> Quiz:
     duplicate = _duplicate_key(node)
     if duplicate:
         raise QuizError(f"{where}: {duplicate}")
-    return parse_quiz(data, name=name or path.stem, path=path, where=where)
+    return parse_quiz(data, name=path.stem, path=path, where=where)
 
 
 def _duplicate_key(node) -> str | None:

@@ -28,10 +28,6 @@ class Question:
     feedback: dict[str, str] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def letters(self) -> list[str]:
-        return list(self.options)
-
     def letters_text(self) -> str:
         """The option letters as a reader sees them: 'A, B, C, D'."""
         return ", ".join(self.options)

@@ -13,13 +13,12 @@ from .model import Question, Quiz, letters_str
 
 @dataclass(frozen=True)
 class QuestionResult:
-    """One question as answered. `given` is None when there was no valid answer (class grading);
-    `problem` then says why, for the report."""
+    """One question as answered. `given` is None when there was no valid answer (class grading;
+    the class report says why)."""
 
     number: int
     question: Question
     given: frozenset[str] | None
-    problem: str = ""
 
     @property
     def right(self) -> bool:
@@ -76,13 +75,10 @@ class QuizResult:
         }
 
 
-def score(quiz: Quiz, given: Sequence[frozenset[str] | None],
-          problems: Sequence[str] | None = None) -> QuizResult:
+def score(quiz: Quiz, given: Sequence[frozenset[str] | None]) -> QuizResult:
     """Scores one answer (or None) per question of `quiz`, in the quiz's order."""
     if len(given) != len(quiz.questions):
         raise ValueError(f"{len(given)} answers for {len(quiz.questions)} questions")
-    problems = problems or [""] * len(given)
-    items = tuple(QuestionResult(number, question, choice, problem)
-                  for number, (question, choice, problem)
-                  in enumerate(zip(quiz.questions, given, problems), start=1))
+    items = tuple(QuestionResult(number, question, choice)
+                  for number, (question, choice) in enumerate(zip(quiz.questions, given), start=1))
     return QuizResult(quiz, items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from .answers import AnswerError, parse_choice
-from .model import Quiz
+from .model import Quiz, letters_str
 from .render import intro_text, prompt_label, question_text, review_text, summary_text
 from .scoring import QuestionResult, QuizResult, score
 
@@ -39,7 +39,7 @@ def run_given(quiz: Quiz, chosen: Sequence[frozenset[str]], say: Callable[[str],
     total = len(quiz.questions)
     for item in result.items:
         say(question_text(item.question, item.number, total))
-        say(f"{prompt_label(item.question)}: {''.join(sorted(item.given))}")
+        say(f"{prompt_label(item.question)}: {letters_str(item.given)}")
         say(review_text(item))
     say(summary_text(result))
     return result

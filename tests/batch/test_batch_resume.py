@@ -1,6 +1,5 @@
 """Nothing lost: a batch killed with SIGKILL (or stopped with Ctrl-C) half-way, then run again,
 re-grades only the students without results and ends with the gradebook of an uninterrupted run."""
-import json
 import os
 import signal
 import subprocess

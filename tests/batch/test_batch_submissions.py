@@ -4,7 +4,6 @@ import os
 import signal
 import stat
 import zipfile
-from pathlib import Path
 
 import pytest
 
