@@ -6,7 +6,7 @@
 
 See docs/batch.md for what instructors get; the modules, in the order a batch uses them:
 submissions (discovery, safe extraction), store (atomic files, fingerprints), pool (the warm
-workers), progress, records, gradebook, report, run (the orchestration).
+workers), progress_bar, records, gradebook, report, run (the orchestration).
 """
 from .run import BatchError, BatchSummary, run_batch
 

@@ -32,7 +32,7 @@ from ..redirects import redirects_for
 from ..results import to_gradescope
 from . import gradebook, records, report, store
 from .pool import GraderError, PoolError, Task, WarmPool, not_run
-from .progress import Progress
+from .progress_bar import Progress
 from .submissions import discover, stage
 
 GRADEBOOK = "gradebook.csv"

@@ -23,8 +23,14 @@ from ..results import ExerciseResult, TestResult
 
 RESULTS = "results.json"
 TEMP_PREFIX = ".batch-"
-# The grader's modules that do not decide a score: editing them must not re-grade a class.
-FRONT_DOORS = {"cli.py", "feedback.py", "progress.py", "watch.py", "selfcheck.py", "__main__.py"}
+# The grader's modules that shape nothing a results.json records (front doors, and what the
+# batch rebuilds from the results on every run): editing them must not re-grade a class.
+FRONT_DOORS = {
+    "grader/cli.py", "grader/progress.py", "grader/watch.py", "grader/selfcheck.py", "grader/__main__.py",
+    "grader/spreadsheet.py",
+    "grader/batch/__init__.py", "grader/batch/progress_bar.py", "grader/batch/records.py",
+    "grader/batch/gradebook.py", "grader/batch/report.py",
+}
 
 
 def write_atomic(path, data: bytes, mode=0o600):
@@ -96,20 +102,25 @@ def valid(data):
 
 @lru_cache(maxsize=None)
 def grader_version():
-    """A hash of everything that decides a score: the grader's modules (not its front doors),
-    the hidden tests, the catalog, the reference, and the numpy and Python versions."""
+    """A hash of everything that shapes what a results.json records: the grader's modules and the
+    batch's (scores, and the feedback text and fields stored), the hidden tests, the catalog, the
+    reference, and the numpy and Python versions; not FRONT_DOORS. About 40 small files, read
+    once per process."""
     digest = hashlib.sha256()
     grader = COURSE_ROOT / "grader"
-    files = [p for p in grader.glob("*.py") if p.name not in FRONT_DOORS]
+    files = list(grader.glob("*.py")) + list((grader / "batch").glob("*.py"))
     files += [grader / "catalog.yaml"]
     files += list((grader / "hidden").rglob("*.py"))
     files += list((COURSE_ROOT / "reference").rglob("*.py"))
     for path in sorted(files):
+        name = path.relative_to(COURSE_ROOT).as_posix()
+        if name in FRONT_DOORS:
+            continue
         try:
             data = path.read_bytes()
         except OSError:
             continue
-        digest.update(f"{path.relative_to(COURSE_ROOT).as_posix()}\0{len(data)}\0".encode())
+        digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     digest.update(f"numpy {np.__version__} python {platform.python_version()}".encode())
     return digest.hexdigest()[:16]

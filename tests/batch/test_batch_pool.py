@@ -3,15 +3,17 @@ the gradebook's formatting."""
 import csv
 import io
 import os
+import shutil
 import signal
 from pathlib import Path
 
 import pytest
 
 from grader import engine
-from grader.batch import gradebook, pool, progress, records, report, store
+from grader.batch import gradebook, pool, progress_bar, records, report, store
 from grader.batch.submissions import Submission
 from grader import results
+from grader.catalog import COURSE_ROOT
 from test_batch_helpers import FULL, POINTS, SEED, copy_solutions
 
 
@@ -127,7 +129,7 @@ def test_timeouts_are_recognised_only_in_the_sandboxes_words():
 
 def test_progress_redraws_one_line_on_a_terminal():
     out = io.StringIO()
-    bar = progress.Progress(4, stream=out, tty=True)
+    bar = progress_bar.Progress(4, stream=out, tty=True)
     for done in range(1, 5):
         bar.update(done, force=True)
     bar.finish()
@@ -138,7 +140,7 @@ def test_progress_redraws_one_line_on_a_terminal():
 
 def test_progress_prints_every_tenth_when_not_a_terminal():
     out = io.StringIO()
-    bar = progress.Progress(200, stream=out, tty=False)
+    bar = progress_bar.Progress(200, stream=out, tty=False)
     for done in range(1, 201):
         bar.update(done)
     bar.finish()
@@ -147,7 +149,7 @@ def test_progress_prints_every_tenth_when_not_a_terminal():
 
 
 def test_clock():
-    assert progress.clock(5) == "0:05" and progress.clock(3725) == "1:02:05"
+    assert progress_bar.clock(5) == "0:05" and progress_bar.clock(3725) == "1:02:05"
 
 
 def test_the_histogram_has_whole_point_bins_and_counts_everyone():
@@ -156,3 +158,24 @@ def test_the_histogram_has_whole_point_bins_and_counts_everyone():
     assert [(b["low"], b["high"]) for b in bins][:2] == [("0", "7"), ("7", "14")]
     assert bins[-1]["high"] == "62" and bins[-1]["count"] == 3
     assert sum(b["count"] for b in bins) == 7
+
+
+def test_the_grader_version_follows_what_shapes_the_results(tmp_path, monkeypatch):
+    """Editing the batch's own recording code (or the feedback text it stores) re-grades a class;
+    editing the gradebook, the report or a front door does not."""
+    for folder in ("grader", "reference"):
+        shutil.copytree(COURSE_ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(store, "COURSE_ROOT", tmp_path)
+    version = store.grader_version.__wrapped__
+    before = version()
+    for name, changes in [("grader/batch/run.py", True), ("grader/batch/pool.py", True),
+                          ("grader/batch/submissions.py", True), ("grader/feedback.py", True),
+                          ("grader/hidden/ex06.py", True), ("reference/__init__.py", True),
+                          ("grader/batch/report.py", False), ("grader/batch/gradebook.py", False),
+                          ("grader/batch/progress_bar.py", False), ("grader/cli.py", False)]:
+        path = tmp_path / name
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# edited\n")
+        assert (version() != before) == changes, name
+        path.write_bytes(original)
+    assert version() == before
