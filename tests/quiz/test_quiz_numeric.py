@@ -1,8 +1,10 @@
 """Every number in a right answer of the training quiz agrees with the reference implementation.
 
 NUMERIC maps a question id to a function that computes, with `reference`, the text(s) that the
-right option(s) must contain, rounded as the quiz writes them. A question not in NUMERIC must be in
-NOT_NUMERIC with the reason, so a new numeric question cannot slip in unchecked.
+right option(s) must contain, rounded as the quiz writes them; no wrong option may state one
+(unless PARTLY_RIGHT says why). A question not in NUMERIC must be in NOT_NUMERIC with the reason,
+so a new numeric question cannot slip in unchecked. The last tests run the same check on edited
+copies of the quiz file, to show it fails when a number is wrong.
 """
 import math
 from pathlib import Path
@@ -13,7 +15,8 @@ import pytest
 import reference
 from grader.quiz import load_quiz
 
-QUIZ = load_quiz(Path(__file__).resolve().parents[2] / "quizzes" / "day7_training.yaml")
+QUIZ_FILE = Path(__file__).resolve().parents[2] / "quizzes" / "day7_training.yaml"
+QUIZ = load_quiz(QUIZ_FILE)
 
 
 def one(value):
@@ -106,16 +109,43 @@ DISTRACTORS = {
 }
 
 
+# Wrong options that deliberately state part of the right answer; the rest of each is wrong.
+PARTLY_RIGHT = {
+    ("data_shapes", "D"): "the shape of X is right, the labels are flipped",
+}
+
+
 def right_text(question):
     return " | ".join(question.options[letter] for letter in sorted(question.answer))
 
 
+def problems(quiz, qids=None):
+    """Every way `quiz` disagrees with the reference: a right option missing its number, or a
+    wrong option stating a right number (which would make it right too)."""
+    found = []
+    for qid in sorted(qids or NUMERIC):
+        question = next((q for q in quiz.questions if q.id == qid), None)
+        if question is None:
+            found.append(f"{qid}: no such question")
+            continue
+        expected = NUMERIC[qid]()
+        text = right_text(question)
+        found += [f"{qid}: the right option should say {value!r}, it says {text!r}"
+                  for value in expected if value not in text]
+        for letter, option in question.options.items():
+            if letter in question.answer:
+                continue
+            stated = [value for value in expected if value in option]
+            if stated and (qid, letter) not in PARTLY_RIGHT:
+                found.append(f"{qid}: wrong option {letter} states the right value {stated[0]!r}: {option!r}")
+            elif stated and len(stated) == len(expected):
+                found.append(f"{qid}: wrong option {letter} states every right value: {option!r}")
+    return found
+
+
 @pytest.mark.parametrize("qid", sorted(NUMERIC))
-def test_right_answer_agrees_with_the_reference(qid):
-    question = next(q for q in QUIZ.questions if q.id == qid)
-    text = right_text(question)
-    for expected in NUMERIC[qid]():
-        assert expected in text, f"{qid}: the right option should say {expected!r}, it says {text!r}"
+def test_right_answer_agrees_with_the_reference_and_no_wrong_option_states_it(qid):
+    assert problems(QUIZ, [qid]) == []
 
 
 @pytest.mark.parametrize("qid, letter", sorted(DISTRACTORS))
@@ -126,15 +156,36 @@ def test_numeric_distractors_are_what_their_feedback_says(qid, letter):
         assert expected in question.options[letter]
 
 
+def test_partly_right_options_are_wrong_options_of_numeric_questions():
+    for qid, letter in PARTLY_RIGHT:
+        question = next(q for q in QUIZ.questions if q.id == qid)
+        assert qid in NUMERIC and letter in question.options and letter not in question.answer
+
+
 def test_every_question_is_classified():
     ids = {q.id for q in QUIZ.questions}
     assert ids == set(NUMERIC) | set(NOT_NUMERIC)
     assert not set(NUMERIC) & set(NOT_NUMERIC)
 
 
-def test_the_check_can_fail():
-    """A wrong number in a right option is caught (here: the chain rule's df/dz as -3)."""
-    question = next(q for q in QUIZ.questions if q.id == "chain_rule")
-    expected = chain_rule()[0]
-    assert expected in right_text(question)
-    assert expected not in right_text(question).replace("df/dz = 3", "df/dz = -3")
+def edited_copy(tmp_path, old, new):
+    """day7_training.yaml with one text replaced, loaded as a quiz (the check runs on files)."""
+    text = QUIZ_FILE.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / "day7_training.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return load_quiz(path)
+
+
+def test_the_check_catches_a_wrong_number_in_a_right_option(tmp_path):
+    """The chain rule's right option (D) with df/dz = -3 instead of 3: the check must say so."""
+    assert problems(QUIZ) == []
+    quiz = edited_copy(tmp_path, "D: f = -12, df/dx = -4, df/dy = -4, df/dz = 3",
+                       "D: f = -12, df/dx = -4, df/dy = -4, df/dz = -3")
+    found = problems(quiz)
+    assert len(found) == 1 and found[0].startswith("chain_rule: the right option should say 'f = -12, df/dx = -4")
+
+
+def test_the_check_catches_a_wrong_option_stating_the_right_number(tmp_path):
+    quiz = edited_copy(tmp_path, 'B: "0.2"', 'B: "-0.2 (rounded)"')
+    assert problems(quiz) == ["dz2_value: wrong option B states the right value '-0.2': '-0.2 (rounded)'"]
