@@ -32,6 +32,13 @@ EXPORTERS = {"gift": to_gift, "moodle-xml": to_moodle_xml}
 class QuizGroup(click.Group):
     """A group where a first word that is not a command is the NAME of a quiz to take."""
 
+    def parse_args(self, ctx, args):
+        # `quiz` alone: the help on stderr and status 2 with every click version (older ones exit 0)
+        if not args and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), err=True, color=ctx.color)
+            ctx.exit(2)
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx, args):
         name = args[0]
         if self.get_command(ctx, name) is None and not name.startswith("-"):

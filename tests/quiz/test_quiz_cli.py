@@ -15,9 +15,10 @@ def test_help_lists_the_commands_and_explains_quiz_name(run):
     assert "Usage: quiz [OPTIONS] NAME [OPTIONS] | COMMAND [ARGS]..." in result.stdout
 
 
-def test_no_arguments_shows_help(run):
+def test_no_arguments_shows_help_and_exits_2(run):
     result = run()
-    assert "Usage: quiz" in result.output and "Commands:" in result.output
+    assert result.exit_code == 2
+    assert "Usage: quiz" in result.stderr and "Commands:" in result.stderr and result.stdout == ""
 
 
 def test_take_help(run):
@@ -35,7 +36,8 @@ def test_list_the_course_quizzes(run):
 
 
 def test_list_of_an_empty_or_missing_folder(run, tmp_path):
-    assert "No quizzes in" in run("list", "--quizzes", tmp_path).stdout
+    empty = run("list", "--quizzes", tmp_path)
+    assert empty.exit_code == 0 and "No quizzes in" in empty.stdout
     result = run("list", "--quizzes", tmp_path / "nope")
     assert result.exit_code == 2 and "no such quizzes folder" in result.stderr
 
@@ -43,14 +45,16 @@ def test_list_of_an_empty_or_missing_folder(run, tmp_path):
 def test_default_folder_is_local_quizzes_then_the_checkout(monkeypatch, tmp_path, run):
     monkeypatch.chdir(tmp_path)
     assert default_quizzes_dir() == CHECKOUT_QUIZZES
-    assert "day7_training" in run("list").stdout
+    course = run("list")
+    assert course.exit_code == 0 and "day7_training" in course.stdout
     (tmp_path / "quizzes").mkdir()
     (tmp_path / "quizzes" / "mine.yaml").write_text(
         "title: Mine\nquestions:\n  - {id: a, prompt: p, options: {A: x, B: y}, answer: A}\n")
     assert default_quizzes_dir() == tmp_path / "quizzes"
     result = run("list")
-    assert "mine" in result.stdout and "day7" not in result.stdout
-    assert "Score: 1/1" in run("mine", "--answers", "A").stdout
+    assert result.exit_code == 0 and "mine" in result.stdout and "day7" not in result.stdout
+    taken = run("mine", "--answers", "A")
+    assert taken.exit_code == 0 and "Score: 1/1" in taken.stdout
 
 
 def test_quiz_named_like_a_command_can_still_be_taken(run, write_quiz):
@@ -59,8 +63,9 @@ def test_quiz_named_like_a_command_can_still_be_taken(run, write_quiz):
     by_path = run(path, "--answers", "B")
     assert by_path.exit_code == 0 and "Score: 1/1" in by_path.stdout
     by_take = run("take", "list", "--quizzes", path.parent, "--answers", "B")
-    assert "Score: 1/1" in by_take.stdout
-    assert "NAME" in run("list", "--quizzes", path.parent).stdout    # `quiz list` is still the command
+    assert by_take.exit_code == 0 and "Score: 1/1" in by_take.stdout
+    listing = run("list", "--quizzes", path.parent)    # `quiz list` is still the command
+    assert listing.exit_code == 0 and "NAME" in listing.stdout
 
 
 def test_every_command_takes_quizzes(run, small_quiz, tmp_path):

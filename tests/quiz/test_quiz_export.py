@@ -212,7 +212,9 @@ def test_special_quiz_really_is_special(special_quiz):
 
 
 def test_gift_escapes_and_weights(run, special_quiz):
-    text = run("export", special_quiz).stdout   # gift is the default format
+    result = run("export", special_quiz)   # gift is the default format
+    assert result.exit_code == 0
+    text = result.stdout
     assert "::escapes::[plain]Escapes\\: \\~ \\= \\# \\{ \\} \\: \\\\ and a newline\\nthen" in text
     assert "\t~%0%%50% looks like a weight" in text            # the text's own %50% is not a weight
     assert "\t=\\=starts with equals" in text and "\t~\\~starts with tilde" in text
@@ -225,7 +227,9 @@ def test_gift_escapes_and_weights(run, special_quiz):
 
 
 def test_moodle_xml_is_escaped_xml(run, special_quiz):
-    text = run("export", special_quiz, "--format", "moodle-xml").stdout
+    result = run("export", special_quiz, "--format", "moodle-xml")
+    assert result.exit_code == 0
+    text = result.stdout
     assert "&lt;tag&gt; &amp;" in text and "]]&gt;" in text
     ET.fromstring(text)
 
