@@ -13,9 +13,11 @@ Generates N copies of solutions/ in a temporary folder (half as folders, half as
 Prints submissions per second, wall time per submission, and its ratio to the numpy import
 (the issue's target: at most 1.0 on 2 workers). With --repeat R each mode runs R times and
 the fastest run is reported too (other work on the machine only ever slows a run down).
-Asserts nothing.
+After every run it reads the gradebook and stops with an error unless every student was graded
+with full marks: a fast batch that graded nothing is not a figure.
 """
 import argparse
+import csv
 import os
 import shutil
 import statistics
@@ -56,10 +58,25 @@ def make_class(folder, n):
                 shutil.copyfile(path, folder / name / path.name)
 
 
-def report(label, n, seconds, numpy_seconds):
+def check_class(out, n):
+    """Every one of the n correct submissions graded with full marks, or SystemExit saying why."""
+    try:
+        with open(Path(out, "gradebook.csv"), newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as exc:
+        raise SystemExit(f"no gradebook in {out}: {exc.strerror}")
+    wrong = [r["student"] for r in rows if r["status"] != "graded" or r["total"] != r["max"]]
+    if len(rows) != n or wrong:
+        raise SystemExit(f"the batch did not grade the class right: {len(rows)} rows for {n} submissions, "
+                         f"{len(wrong)} not graded with full marks ({', '.join(wrong[:5])})")
+    return f"all {n} graded, full marks"
+
+
+def report(label, n, seconds, numpy_seconds, check=""):
     per = seconds / n
     print(f"{label:10s} {n} submissions in {seconds:.2f} s: {n / seconds:.1f} submissions/s, "
-          f"{per * 1000:.1f} ms each, {per / numpy_seconds:.2f} x the numpy import")
+          f"{per * 1000:.1f} ms each, {per / numpy_seconds:.2f} x the numpy import"
+          + (f" ({check})" if check else ""))
 
 
 def main():
@@ -86,13 +103,14 @@ def main():
                 start = time.perf_counter()
                 if mode == "inprocess":
                     summary = run_batch(subs, out, workers=args.workers, progress=False)
-                    assert summary.graded_now == args.n and summary.mean_score == summary.max_score, summary.text()
+                    if summary.graded_now != args.n:
+                        raise SystemExit(f"run_batch graded {summary.graded_now} of {args.n}:\n{summary.text()}")
                 else:
                     subprocess.run([sys.executable, "-m", "grader.cli", "batch", str(subs), "--out", str(out),
                                     "--workers", str(args.workers), "--no-progress"],
                                    check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
                 runs.append(time.perf_counter() - start)
-                report(mode, args.n, runs[-1], numpy_seconds)
+                report(mode, args.n, runs[-1], numpy_seconds, check_class(out, args.n))
                 shutil.rmtree(out, ignore_errors=True)
             if len(runs) > 1:
                 report(f"{mode} best", args.n, min(runs), numpy_seconds)

@@ -8,6 +8,7 @@ Asserts nothing: it is a figure for humans.
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -17,7 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.sandbox import Call, run_student
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader.sandbox import Call, run_student   # noqa: E402
 
 TRIVIAL = """
 import numpy as np
@@ -42,24 +46,25 @@ def main():
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-sandbox-"))
-    path = folder / "ex06_output_layer.py"
-    path.write_text(TRIVIAL)
-    y_hat, y = np.full((4, 1), 0.5), np.array([[1.0], [0.0], [1.0], [0.0]])
-    one = [Call("dz2", (y_hat, y))]
-    twenty = one * 20
+    try:
+        path = folder / "ex06_output_layer.py"
+        path.write_text(TRIVIAL)
+        y_hat, y = np.full((4, 1), 0.5), np.array([[1.0], [0.0], [1.0], [0.0]])
+        one = [Call("dz2", (y_hat, y))]
+        twenty = one * 20
 
-    def check(outcome):
-        if outcome.status != "ok":
-            raise SystemExit(f"run_student failed: {outcome.status}: {outcome.reason}")
+        def check(outcome):
+            if outcome.status != "ok":
+                raise SystemExit(f"run_student failed: {outcome.status}: {outcome.reason}")
 
-    check(run_student(path, "ex06_output_layer", one))  # warm up
-    sandbox_one = median_seconds(lambda: check(run_student(path, "ex06_output_layer", one)), args.runs)
-    sandbox_twenty = median_seconds(lambda: check(run_student(path, "ex06_output_layer", twenty)), args.runs)
-    python_numpy = median_seconds(
-        lambda: subprocess.run([sys.executable, "-c", "import numpy"], check=True),
-        max(5, args.runs // 3))
-    path.unlink()
-    folder.rmdir()
+        check(run_student(path, "ex06_output_layer", one))  # warm up
+        sandbox_one = median_seconds(lambda: check(run_student(path, "ex06_output_layer", one)), args.runs)
+        sandbox_twenty = median_seconds(lambda: check(run_student(path, "ex06_output_layer", twenty)), args.runs)
+        python_numpy = median_seconds(
+            lambda: subprocess.run([sys.executable, "-c", "import numpy"], check=True),
+            max(5, args.runs // 3))
+    finally:   # also after a failed run or Ctrl-C
+        shutil.rmtree(folder, ignore_errors=True)
 
     who = "root: per-run uid" if os.geteuid() == 0 else "normal user"
     print(f"run_student, 1 call   ({who}): {sandbox_one * 1000:8.2f} ms  (median of {args.runs})")
