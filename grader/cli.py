@@ -36,7 +36,15 @@ path_option = click.option("--path", type=click.Path(path_type=Path), default=DE
                            help="The folder holding the exercise files.")
 seed_option = click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the hidden tests' inputs.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the Gradescope results JSON.")
-timeout_option = click.option("--timeout", type=float, default=None, help="Seconds allowed per exercise.")
+def check_timeout(ctx, param, value):
+    """Seconds per exercise: a finite number above 0, at most an hour."""
+    if value is not None and not 0 < value <= 3600:   # also refuses nan, which compares false
+        raise click.BadParameter(f"{value} is not a number of seconds between 0 and 3600")
+    return value
+
+
+timeout_option = click.option("--timeout", type=float, default=None, callback=check_timeout,
+                              help="Seconds allowed per exercise.")
 
 
 @click.group()

@@ -130,9 +130,10 @@ def test_selfcheck_fails_when_a_solution_is_wrong_or_a_stub_scores(tmp_path):
     assert len(problems) == 2
 
 
-def test_a_negative_seed_is_a_usage_error(run, solved):
-    result = run("exercise", 1, "--path", solved, "--seed", -1)
-    assert result.exit_code == 2 and "Traceback" not in result.output
+@pytest.mark.parametrize("option, value", [("--seed", -1), ("--timeout", "nan"), ("--timeout", 0), ("--timeout", "1e300")])
+def test_a_bad_seed_or_timeout_is_a_usage_error(run, solved, option, value):
+    result = run("exercise", 1, "--path", solved, option, value)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
 
 
 def test_a_progress_file_edited_into_nonsense_is_ignored(run, solved):
