@@ -5,6 +5,7 @@ student's code does (patching numpy, exiting, forging output) can decide its own
 exercise's imports of earlier exercises get the reference's functions (grader/redirects.py), so
 one mistake costs points in one exercise only.
 """
+import math
 import sys
 import time
 from functools import lru_cache
@@ -25,6 +26,20 @@ INSTRUCTOR_SEED = 20261   # `grade batch` unless --seed: hard-coding the student
 DEFAULT_TIMEOUT = 5.0     # seconds for one exercise: its import and every hidden call
 # Student code sees these folders empty when grading as root: the answers are not on the grader's disk.
 HIDDEN = (COURSE_ROOT / "solutions", Path(reference.__file__).resolve().parent)
+
+
+MAX_TIMEOUT = 3600         # seconds for one exercise: far more than any needs
+
+
+def check_timeout(timeout):
+    """timeout as float seconds, or a ValueError with the sentence to show (nan, 0, 1e300 refused)."""
+    try:
+        seconds = float(timeout)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not 0 < seconds <= MAX_TIMEOUT:   # also refuses nan, which compares false
+        raise ValueError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT}, not {timeout!r}")
+    return seconds
 
 
 @lru_cache(maxsize=64)

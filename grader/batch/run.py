@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import math
 import operator
 import os
 import shutil
@@ -38,7 +37,6 @@ from .submissions import discover, stage
 GRADEBOOK = "gradebook.csv"
 REPORT = "report.html"
 STAGING_PREFIX = "grade-batch-"
-MAX_TIMEOUT = 3600   # seconds for one exercise: far more than any needs (the default is 5)
 
 
 class BatchError(Exception):
@@ -94,7 +92,7 @@ class BatchSummary:
         if self.ignored:
             lines.append("  ignored: " + ", ".join(f"{name} ({why})" for name, why in self.ignored))
         if self.stale:
-            lines.append(f"  result folders of entries no longer in SUBMISSIONS (left alone, not in the gradebook): "
+            lines.append("  result folders of entries no longer in SUBMISSIONS (left alone, not in the gradebook): "
                          + ", ".join(self.stale))
         lines.append(f"Results:   {self.out_dir}/<student>/{store.RESULTS}")
         lines.append(f"Gradebook: {self.gradebook}")
@@ -159,12 +157,9 @@ def _check_workers(workers):
 
 def _check_timeout(timeout):
     try:
-        seconds = float(timeout)
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if not (0 < seconds <= MAX_TIMEOUT):   # also refuses nan
-        raise BatchError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT}, not {timeout!r}")
-    return seconds
+        return engine.check_timeout(timeout)
+    except ValueError as e:
+        raise BatchError(str(e)) from None
 
 
 def run_batch(submissions_dir, out_dir, *, workers=None, timeout=engine.DEFAULT_TIMEOUT,
