@@ -2,22 +2,14 @@
 import numpy as np
 import pytest
 
+import reference
 from grader import scalar_functions
 from grader.sandbox import FunctionSpec
 
 
 def central(f, x, h=1e-6):
-    x = x.astype(np.float64).copy()
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        plus = f(x)
-        x[i] = old - h
-        minus = f(x)
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * h)
-    return grad
+    """The reference's central differences, on a copy of x."""
+    return reference.numerical_gradient(f, np.array(x, dtype=np.float64), h)
 
 
 def forward(f, x, h):
