@@ -78,8 +78,9 @@ def run_grading(path, numbers, seed, timeout, as_json):
     results = grade_folder(student_folder(path), STUDENT_SEED if seed is None else seed, timeout, numbers)
     record_progress(path, results)
     files = {e.number: e.file for e in load_catalog()}
-    text = "\n\n".join(exercise_text(ex, files[ex.number]) for ex in results)
-    if len(results) > 1:
+    many = len(results) > 1
+    text = "\n\n".join(exercise_text(ex, files[ex.number], brief_if_not_started=many) for ex in results)
+    if many:
         text += "\n\n" + summary_text(results)
     if as_json:
         click.echo(json.dumps(to_gradescope(results, time.perf_counter() - start, text), indent=2))

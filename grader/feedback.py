@@ -11,10 +11,17 @@ def points(value):
     return f"{value:g}"
 
 
-def exercise_text(ex, file="", verbose=True):
-    """One exercise: a line per test, and for each failure what was checked, expected and got."""
+def exercise_text(ex, file="", verbose=True, brief_if_not_started=False):
+    """One exercise: a line per test, and for each failure what was checked, expected and got.
+
+    brief_if_not_started: one line for an exercise not started yet (for `grade all`, where a
+    list of its failing tests would only hide the exercises being worked on).
+    """
     status = exercise_status(ex)
     head = f"Exercise {ex.number}: {ex.title}" + (f" ({file})" if file else "")
+    if brief_if_not_started and status == "not started":
+        why = ex.reason or "its functions still raise NotImplementedError"
+        return f"{head}  [not started]  0/{points(ex.max_score)}: {why}"
     lines = [f"{head}  [{status}]"]
     if ex.reason:
         lines.append(f"  {ex.reason}")
@@ -38,11 +45,15 @@ def exercise_text(ex, file="", verbose=True):
 
 
 def summary_text(results):
-    """The total over several exercises, one line each."""
+    """The total over several exercises, one line each, and what to do next."""
     lines = []
     for ex in results:
         lines.append(f"  {ex.number:2d}. {ex.title:42s} {points(ex.score):>4}/{points(ex.max_score):<4} {exercise_status(ex)}")
     total = sum(ex.score for ex in results)
     top = sum(ex.max_score for ex in results)
     lines.append(f"  Total: {points(total)}/{points(top)}")
+    todo = [ex for ex in results if exercise_status(ex) != "done"]
+    if todo:
+        lines.append(f"  Next: exercise {todo[0].number} (grade exercise {todo[0].number}, "
+                     f"grade hint {todo[0].number}, or grade watch)")
     return "\n".join(lines)

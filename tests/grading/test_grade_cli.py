@@ -140,3 +140,13 @@ def test_a_progress_file_edited_into_nonsense_is_ignored(run, solved):
     (solved / ".grade-progress.json").write_text('{"exercises": {"1": 5, "2": {"status": 3}}}')
     result = run("list", "--path", solved)
     assert result.exit_code == 0 and "0/11 exercises done" in result.output
+
+
+def test_all_keeps_exercises_not_started_to_one_line_and_says_what_is_next(run, solved):
+    shutil.copy(COURSE_ROOT / "exercises" / "ex07_hidden_layer.py", solved / "ex07_hidden_layer.py")
+    edit(solved, "ex03_forward.py", 'z1 = X @ params["W1"] + params["b1"]', 'z1 = X @ params["W1"]')
+    out = run("all", "--path", solved).output
+    line = next(l for l in out.splitlines() if l.startswith("Exercise 7:"))
+    assert line.endswith("0/8: its functions still raise NotImplementedError")
+    assert "7.1" not in out and "3.1" in out
+    assert "Next: exercise 3 (grade exercise 3" in out
