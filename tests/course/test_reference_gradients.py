@@ -40,9 +40,18 @@ def random_case(seed):
     return X, y, params
 
 
-@pytest.mark.parametrize("seed", range(CASES))
-def test_backward_matches_numeric_gradient_of_the_loss(seed):
-    X, y, p = random_case(seed)
+def lecture_case(seed):
+    """The lecture's standardized 4x2 table with a seeded network."""
+    X, y, _ = ref.load_lecture_table()
+    return ref.standardize(X)[0], y, ref.init_params(2, 2, 1, seed=seed)
+
+
+CASE_MAKERS = [(random_case, seed) for seed in range(CASES)] + [(lecture_case, seed) for seed in range(3)]
+
+
+@pytest.mark.parametrize("make, seed", CASE_MAKERS, ids=[f"{m.__name__}-{s}" for m, s in CASE_MAKERS])
+def test_backward_matches_numeric_gradient_of_the_loss(make, seed):
+    X, y, p = make(seed)
     _, cache = ref.forward(X, p)
     grads = ref.backward(X, y, p, cache)
     Xl, yl, W1, b1, W2, b2 = extended(X, y, p["W1"], p["b1"], p["W2"], p["b2"])
