@@ -2,6 +2,13 @@
 import os
 import textwrap
 
+import numpy as np
+
+from grader.sandbox import Call, run_student
+
+REAL_ALLCLOSE = np.allclose
+REAL_NDARRAY = np.ndarray
+
 HONEST = """
 import numpy as np
 
@@ -31,3 +38,16 @@ def children():
             if fields[1] == me:
                 found.append(int(name))
     return found
+
+
+def assert_parent_fine(folder):
+    """Numpy untouched, no child left, and an honest run right after still works."""
+    assert np.allclose is REAL_ALLCLOSE and np.ndarray is REAL_NDARRAY
+    assert not np.allclose(np.zeros(2), np.ones(2))
+    assert children() == []
+    path = student(folder / "honest", HONEST)
+    y_hat, y = np.array([[0.9], [0.2]]), np.array([[1.0], [0.0]])
+    out = run_student(path, "ex06_output_layer", [Call("dz2", (y_hat, y))], timeout=5)
+    assert out.status == "ok", out.reason
+    assert np.array_equal(out.results[0].value, (y_hat - y) / 2)
+    assert children() == []
