@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from .errors import QuizError
-from .paths import display_path
+from .paths import display_path, read_text
 
 
 def read_responses(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -17,16 +17,7 @@ def read_responses(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     spreadsheets export).
     """
     where = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise QuizError(f"{where}: no such responses file") from None
-    except IsADirectoryError:
-        raise QuizError(f"{where}: is a folder, not a responses CSV") from None
-    except UnicodeDecodeError:
-        raise QuizError(f"{where}: not UTF-8 text (save the responses as UTF-8 CSV)") from None
-    except OSError as e:
-        raise QuizError(f"{where}: cannot read the file ({e.strerror})") from None
+    text = read_text(path, where, "responses file", "utf-8-sig", " (save the responses as UTF-8 CSV)")
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header, rows = None, []

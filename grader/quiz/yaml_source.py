@@ -11,20 +11,12 @@ from pathlib import Path
 import yaml
 
 from .errors import QuizError
+from .paths import read_text
 
 
 def read_yaml(path: Path, where: str):
     """(data, root node) of a YAML file, or QuizError naming the file (and the line, if known)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise QuizError(f"{where}: no such quiz file") from None
-    except IsADirectoryError:
-        raise QuizError(f"{where}: is a folder, not a quiz file") from None
-    except UnicodeDecodeError:
-        raise QuizError(f"{where}: not UTF-8 text") from None
-    except OSError as e:
-        raise QuizError(f"{where}: cannot read the file ({e.strerror})") from None
+    text = read_text(path, where, "quiz file")
     loader = None
     try:
         loader = yaml.BaseLoader(text)   # reads the whole text: a control character fails here
