@@ -4,6 +4,7 @@ The calls go to the student's code in a child process; the judge runs here, in t
 process, on the plain-data answers that came back, and compares them with the reference.
 """
 import inspect
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
@@ -11,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 import reference
+from ..catalog import load_catalog
 from ..compare import compare, describe, key_list, same_form, shape_text, show
 from ..mistakes import recognize
 from ..numeric import relative_error
@@ -68,6 +70,8 @@ def error_text(function, err):
 
 def error_diagnosis(err):
     msg = err.message
+    if err.type == "UnboundLocalError":
+        return unbound_diagnosis(msg)
     if err.type == "ValueError" and ("matmul" in msg or "not aligned" in msg):
         return "a matrix product with mismatched shapes: check which operand needs .T"
     if err.type == "ValueError" and "broadcast" in msg:
@@ -78,6 +82,23 @@ def error_diagnosis(err):
     if err.type == "KeyError":
         return "a dict key that does not exist: the keys are \"W1\", \"b1\", \"W2\", \"b2\" (and \"z1\", \"a1\", \"z2\", \"y_hat\" in the cache)"
     return ""
+
+
+def unbound_diagnosis(message):
+    """Why a local variable had no value: most often a result stored under the name of an
+    imported exercise function (dz2 = dz2(y_hat, y)), which makes that name local everywhere."""
+    found = re.search(r"local variable '(\w+)'", message)
+    if not found:
+        return ""
+    name = found.group(1)
+    home = next((e.file for e in load_catalog() if name in e.functions), None)
+    if home is None:
+        return (f"{name} is read before it has a value: a name assigned anywhere in a function is local to all "
+                f"of it; give {name} its value before the first use")
+    other = f"g_{name[1:]}" if name[0] == "d" and len(name) <= 3 else f"{name}_out"
+    return (f"you assigned to {name}, the name of the function you import from {home}: the assignment makes "
+            f"{name} a local variable of the whole function, so calling {name}(...) fails; "
+            f"name the result differently, e.g. {other}")
 
 
 def same_data(a, b):

@@ -58,8 +58,9 @@ def tests(rng):
     return [
         value_test("neuron computes σ(x @ w + b)", 2, "neuron", neuron_cases, n_of=lambda x, w, b: x.shape[0],
                    mistakes=[Mistake("the sigmoid is missing: the neuron returned x @ w + b", lambda x, w, b: x @ w + b),
-                             Mistake("the bias is missing: σ(x @ w + b)", lambda x, w, b: reference.sigmoid(x @ w)),
-                             Mistake("the bias is inside the wrong place: σ(x @ (w + b))", lambda x, w, b: reference.sigmoid(x @ (w + b)))]),
+                             Mistake("the bias is missing: σ(x @ w + b) adds b after the product", lambda x, w, b: reference.sigmoid(x @ w)),
+                             Mistake("the bias was added to the weights, σ(x @ (w + b)): it is added after the product, "
+                                     "σ(x @ w + b)", lambda x, w, b: reference.sigmoid(x @ (w + b)))]),
         HiddenTest("init_params: keys, shapes, zero biases, small random weights", 1,
                    [Call("init_params", a) for a in sizes], judge_shapes),
         HiddenTest("init_params: the same seed gives the same weights", 1,

@@ -66,7 +66,10 @@ def tests(rng):
     return [
         value_test("mse is the mean of the squared errors", 2, "mse", mse_cases, n_of=_n, kind="loss",
                    mistakes=[Mistake("a square root: that is the RMSE", lambda y, p: np.sqrt(np.mean((y - p) ** 2))),
-                             Mistake("the errors are not squared", lambda y, p: np.mean(np.abs(y - p)))]),
+                             Mistake("the errors are not squared", lambda y, p: np.mean(np.abs(y - p))),
+                             Mistake("divided by the number of rows only: the mean is over all the elements, so an "
+                                     "(n, k) array divides by n · k (np.mean does it)",
+                                     lambda y, p: np.sum((y - p) ** 2) / np.shape(y)[0])]),
         value_test("bce is the mean binary cross-entropy", 2, "bce", cases, n_of=_n, kind="loss", mistakes=BCE_MISTAKES),
         value_test("bce reproduces the lecture's table (0.05, 3.0, 3.0)", 1, "bce", lecture, n_of=_n, kind="loss",
                    mistakes=BCE_MISTAKES),

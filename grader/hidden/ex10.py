@@ -19,7 +19,8 @@ def _standardize_rows(X):
 
 
 STANDARDIZE_MISTAKES = [
-    Mistake("the sample standard deviation (ddof=1): the lecture divides by the population std, np.std's default",
+    Mistake("the sample standard deviation (ddof=1): this course standardizes with the population std, ddof=0, "
+            "np.std's default, as the docstring says (the lecture does not go into it)",
             lambda X: ((X - X.mean(0)) / X.std(0, ddof=1), X.mean(0), X.std(0, ddof=1))),
     Mistake("standardized each row (axis=1): each column (feature) gets its own mean and std, axis=0",
             _standardize_rows),
@@ -112,7 +113,8 @@ def tests(rng):
     predict_mistakes = [
         Mistake("returned the probabilities y_hat: predict thresholds them at 0.5 into 0 or 1",
                 lambda X, p: reference.forward(X, p)[0]),
-        Mistake("the classes are swapped: 1 where y_hat >= 0.5", lambda X, p: 1 - reference.predict(X, p)),
+        Mistake("the classes are swapped: predict gave 0 where y_hat >= 0.5 and 1 below; class 1 (F) is where "
+                "y_hat >= 0.5", lambda X, p: 1 - reference.predict(X, p)),
     ]
 
     def judge_std(results):

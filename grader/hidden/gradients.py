@@ -36,11 +36,11 @@ def numeric_gradients(case):
     }
 
 
-def variant_backward(X, y, p, c, *, scale=True, prime=None, act_for_w2="a1"):
+def variant_backward(X, y, p, c, *, scale=True, prime=None, act_for_w2="a1", swapped=False):
     """backward with one classic mistake switched on."""
     n = y.shape[0] if scale else 1
     a1 = c["a1"]
-    g_z2 = (c["y_hat"] - y) / n
+    g_z2 = (y - c["y_hat"] if swapped else c["y_hat"] - y) / n
     g_a1 = g_z2 @ p["W2"].T
     g_z1 = g_a1 * (prime(a1) if prime else a1 * (1 - a1))
     return {"W1": X.T @ g_z1, "b1": g_z1.sum(axis=0, keepdims=True),
@@ -60,4 +60,6 @@ BACKWARD_MISTAKES = [
     Mistake("dW2 uses z1 where the activation a1 belongs: dW2 = a1ᵀ dz2",
             lambda X, y, p, c: variant_backward(X, y, p, c, act_for_w2="z1")),
     Mistake("the (1 − a1) factor is missing from dz1", lambda X, y, p, c: variant_backward(X, y, p, c, prime=lambda a: a)),
+    Mistake("called dz2 with y and y_hat swapped: dz2(y_hat, y) takes the prediction first (bce and mse take y "
+            "first), so every gradient has the wrong sign", lambda X, y, p, c: variant_backward(X, y, p, c, swapped=True)),
 ]

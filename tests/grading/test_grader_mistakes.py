@@ -66,6 +66,13 @@ MUTANTS = [
          "        x[i] += h\n        f_plus = f(x)\n        x[i] -= 2 * h\n        f_minus = f(x)\n        x[i] += h\n",
          "changed by round-off"),
     (9, "return {name: params[name] - lr * grads[name] for name in params}", "pass", "missing `return`"),
+    # issue 13's traps: a result named like the imported function, dz2's argument order, mse over rows only
+    (8, "g_z2 = dz2(y_hat, y)", "dz2 = dz2(y_hat, y)\n    g_z2 = dz2", "you assigned to dz2, the name of the function"),
+    (8, "g_z2 = dz2(y_hat, y)", "g_z2 = dz2(y, y_hat)", "called dz2 with y and y_hat swapped"),
+    (5, "return float(np.mean((y - y_hat) ** 2))", "return float(np.sum((y - y_hat) ** 2) / y.shape[0])",
+     "divided by the number of rows only"),
+    (10, "return (y_hat >= 0.5).astype(float)", "return (y_hat < 0.5).astype(float)", "the classes are swapped"),
+    (2, "return sigmoid(x @ w + b)", "return sigmoid(x @ (w + b))", "the bias was added to the weights"),
 ]
 
 
