@@ -1,6 +1,7 @@
 """Exercise 5: loss functions.
 
 A loss is one number that says how wrong the predictions are; training makes it small.
+Both functions take the true labels y first and the predictions y_hat second.
 """
 import numpy as np
 
@@ -8,9 +9,13 @@ import numpy as np
 def mse(y, y_hat):
     """Mean squared error.
 
-    Slide: MSE = (1/n) Σ (y − y_hat)²
+    Slide: L(w, b) = (1/n) Σ (yᵢ − (w xᵢ + b))²
 
-    y, y_hat: arrays of the same shape, e.g. (n, 1). Returns a float: the mean over all elements.
+    On the slide the prediction is a straight line, w xᵢ + b; here the predictions come ready
+    made as y_hat, so the loss is the mean of (y − y_hat)². "Mean" means over all elements: for
+    (n, 1) arrays that divides the sum by n, for (n, k) arrays by n · k.
+
+    y, y_hat: arrays of the same shape, e.g. (n, 1). Returns a float.
     """
     # TODO: compute and return the result described above.
     raise NotImplementedError("mse is not written yet")
@@ -19,10 +24,12 @@ def mse(y, y_hat):
 def bce(y, y_hat):
     """Binary cross-entropy, averaged over the samples.
 
-    Slide: L = −(1/n) Σ [ y · log(y_hat) + (1 − y) · log(1 − y_hat) ]
+    Slide: L = −(1/n) Σ [y log(ŷ) + (1 − y) log(1 − ŷ)]
 
+    ŷ is y_hat; log is the natural logarithm.
     y: (n, 1) of 0/1 labels, y_hat: (n, 1) of probabilities. Returns a float.
-    Lecture check: bce of (y=1, y_hat=0.95) ≈ 0.05, (1, 0.05) ≈ 3.0, (0, 0.95) ≈ 3.0.
+    Lecture check, the slide's table: (y=1, ŷ=0.95) ≈ 0.05, (1, 0.05) ≈ 3, (0, 0.95) ≈ 3. The
+    table rounds: −log(0.95) ≈ 0.0513.
     It must be finite even where y_hat is exactly 0 or 1 (log(0) is -inf): keep y_hat a tiny
     distance away from 0 and 1 first.
     """

@@ -2,6 +2,9 @@
 
 The chain rule carries dz2 back through W2 and through the hidden sigmoid. Every gradient has
 the shape of the quantity it is the gradient of: a quick check for each line you write.
+
+Stuck on a gradient that the grader rejects? Exercise 11 (gradient checking) builds the tool
+that settles it: nudge one input a little and watch the loss change. You may do it first.
 """
 
 
@@ -10,6 +13,8 @@ def da1(dz2, W2):
 
     Slide: da1 = dz2 · W2ᵀ
 
+    Here "·" is the matrix product. The local derivative is ∂z2/∂a1 = W2, because
+    z2 = a1 W2 + b2 (the slide of this step repeats ∂z2/∂W2 = a1 by mistake).
     dz2: (n, 1), W2: (h, 1). Returns (n, h).
     """
     # TODO: compute and return the result described above.
@@ -19,9 +24,12 @@ def da1(dz2, W2):
 def dz1(da1, a1):
     """dL/dz1, through the hidden sigmoid.
 
-    Slide: dz1 = da1 ⊙ σ'(z1), and σ'(z1) = a1 · (1 − a1) because a1 = σ(z1)
+    Slide: dz1 = da1 · a1 (1 − a1)
+    Slide: σ'(z1) = σ(z1)(1 − σ(z1)) = a1(1 − a1)
 
-    da1: (n, h), a1: (n, h) the cached activations. Element-wise product. Returns (n, h).
+    Here the slide's "·" is the element-wise product ⊙ (* in NumPy), not the matrix product:
+    dz1 = da1 ⊙ σ'(z1), each sample and hidden unit on its own.
+    da1: (n, h), a1: (n, h) the cached activations. Returns (n, h).
     """
     # TODO: compute and return the result described above.
     raise NotImplementedError("dz1 is not written yet")
@@ -30,8 +38,9 @@ def dz1(da1, a1):
 def dw1(X, dz1):
     """dL/dW1.
 
-    Slide: dW1 = Xᵀ · dz1
+    Slide: dW1 = xᵀ · dz1
 
+    Here "·" is the matrix product, and the slide's x is X.
     X: (n, d), dz1: (n, h). Returns (d, h), the shape of W1.
     """
     # TODO: compute and return the result described above.
@@ -39,9 +48,9 @@ def dw1(X, dz1):
 
 
 def db1(dz1):
-    """dL/db1: sums dz1 over the samples.
+    """dL/db1: bias gradients are summed across the batch.
 
-    Slide: db1 = Σ_samples dz1
+    Slide: db1 = Σ dz1   (over the samples)
 
     dz1: (n, h). Returns (1, h), the shape of b1.
     """

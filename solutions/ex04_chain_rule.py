@@ -6,14 +6,19 @@ the product of the local derivatives along the path between them.
 
 
 def chain_rule(x, y, z):
-    """Forward and backward through f = (x + y) · z.
+    """Forward and backward through f(x, y, z) = (x + y) z.
 
-    Slide: call q = x + y, so f = q · z.
-        df/dz = q,   df/dq = z,   dq/dx = 1,   dq/dy = 1
-        df/dx = df/dq · dq/dx,    df/dy = df/dq · dq/dy
+    Slide:
+        q = x + y        ∂q/∂x = 1, ∂q/∂y = 1
+        f = q z          ∂f/∂q = z, ∂f/∂z = q
+        ∂f/∂x = ∂f/∂q · ∂q/∂x
+        ∂f/∂y = ∂f/∂q · ∂q/∂y
 
-    x, y, z: numbers. Returns the tuple (f, df/dx, df/dy, df/dz).
-    Lecture check: chain_rule(-2, 5, -4) == (-12, -4, -4, 3).
+    Here "·" multiplies two numbers.
+
+    x, y, z: numbers. Returns the tuple (f, ∂f/∂x, ∂f/∂y, ∂f/∂z).
+    Lecture check: the lecture works this example at x = -2, y = 5, z = -4. Work out the four
+    numbers on paper first, then compare them with chain_rule(-2, 5, -4) and with the slide.
     """
     q = x + y
     f = q * z

@@ -1,7 +1,8 @@
 """Exercise 11: checking gradients numerically.
 
 A backward pass is easy to get subtly wrong. The derivative's definition gives an independent
-check: nudge one input a little each way and watch the output change.
+check: nudge one input a little each way and watch the output change. It helps most while you
+write exercises 6 to 8: you may do this one before them.
 """
 import numpy as np
 
@@ -9,8 +10,9 @@ import numpy as np
 def numerical_gradient(f, x, h=1e-5):
     """The gradient of the scalar function f at the array x, by central differences.
 
-    Slide: df/dx_i ≈ ( f(x + h·e_i) − f(x − h·e_i) ) / (2h)   for every element i of x
+    New today: df/dx_i ≈ ( f(x + h·e_i) − f(x − h·e_i) ) / (2h)   for every element i of x
 
+    e_i is the array of x's shape with 1 at index i and 0 elsewhere.
     f: a function of an array returning a float. x: a float array of any shape. h: the step.
     Returns an array shaped like x. x must be left exactly as it was when you return (if you
     change an element to evaluate f, put the old value back).
@@ -30,7 +32,7 @@ def numerical_gradient(f, x, h=1e-5):
 def relative_error(a, b):
     """How far apart two gradients are, relative to their size.
 
-    Slide: max over elements of |a − b| / max(1e-8, |a| + |b|)
+    New today: max over elements of |a − b| / max(1e-8, |a| + |b|)
 
     a, b: arrays of the same shape. Returns a float; below 1e-7 means the gradients agree.
     """
