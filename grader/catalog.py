@@ -14,7 +14,8 @@ class Exercise:
     file: str
     functions: tuple
     points: float
-    hint: str
+    hint: str        # the idea: `grade hint N`
+    hint_more: str   # code-level help: `grade hint N --more`
 
     @property
     def module(self):
@@ -30,13 +31,17 @@ def load_catalog(path=CATALOG_FILE):
     entries = yaml.safe_load(Path(path).read_text())["exercises"]
     exercises = tuple(
         Exercise(e["number"], e["title"], e["file"], tuple(e["functions"]), float(e["points"]),
-                 " ".join(e["hint"].split()))
+                 _one_line(e["hint"]["idea"]), _one_line(e["hint"]["more"]))
         for e in entries
     )
     numbers = [e.number for e in exercises]
     if numbers != list(range(1, len(exercises) + 1)):
         raise ValueError(f"{path}: exercises must be numbered 1..{len(exercises)} in order, got {numbers}")
     return exercises
+
+
+def _one_line(text):
+    return " ".join(text.split())
 
 
 def get_exercise(number):

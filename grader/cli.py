@@ -113,11 +113,16 @@ def all_(path, seed, as_json, timeout):
 
 @main.command()
 @click.argument("number", type=int)
-def hint(number):
-    """A hint for exercise NUMBER."""
+@click.option("--more", is_flag=True, help="Code-level help, after the idea.")
+def hint(number, more):
+    """A hint for exercise NUMBER: the idea first; --more gives code-level help."""
     e = exercise_or_fail(number)
-    click.echo(f"Exercise {e.number}: {e.title} ({e.file})\n")
-    click.echo(click.wrap_text(e.hint, width=88, initial_indent="  ", subsequent_indent="  "))
+    paragraph = lambda text: click.wrap_text(text, width=88, initial_indent="  ", subsequent_indent="  ")  # noqa: E731
+    click.echo(f"Exercise {e.number}: {e.title} ({e.file})\n\n{paragraph(e.hint)}\n")
+    if more:
+        click.echo(f"In code:\n\n{paragraph(e.hint_more)}")
+    else:
+        click.echo(f"Still stuck? grade hint {e.number} --more gives code-level help.")
 
 
 @main.command()

@@ -1,6 +1,8 @@
 """The `grade` command end to end through click's runner: exit codes, JSON schema, errors, list, hint, watch."""
+import ast
 import json
 import os
+import re
 import shutil
 import time
 
@@ -67,6 +69,7 @@ def test_all_prints_every_exercise_and_the_total(run, solved):
 
 def test_bad_input_is_one_line_exit_2(run, tmp_path):
     for args, words in [(("exercise", 99), "there is no exercise 99"), (("hint", 0), "there is no exercise 0"),
+                        (("hint", 99, "--more"), "there is no exercise 99"),
                         (("exercise", 1, "--path", tmp_path / "nope"), "no such folder")]:
         result = run(*args)
         assert result.exit_code == 2, result.output
@@ -74,9 +77,47 @@ def test_bad_input_is_one_line_exit_2(run, tmp_path):
         assert len(result.output.strip().splitlines()) == 1
 
 
-def test_hint_comes_from_the_catalog(run):
-    result = run("hint", 6)
-    assert result.exit_code == 0 and "ex06_output_layer.py" in result.output and "keepdims=True" in result.output
+def test_hint_comes_from_the_catalog_in_two_levels(run):
+    idea, more = run("hint", 6), run("hint", 6, "--more")
+    assert idea.exit_code == more.exit_code == 0
+    assert "ex06_output_layer.py" in idea.output and "grade hint 6 --more" in idea.output
+    assert "keepdims=True" in more.output and "keepdims" not in idea.output
+
+
+def _words(text):
+    return " ".join(text.replace('"', "'").split())
+
+
+def _statements(number):
+    """{function: [each simple statement of its body in the course's solution, at any depth]}."""
+    tree = ast.parse((COURSE_ROOT / "solutions" / load_catalog()[number - 1].file).read_text())
+    compound = (ast.For, ast.While, ast.If, ast.With, ast.Try)
+    return {f.name: [_words(ast.unparse(s)) for s in ast.walk(f) if isinstance(s, ast.stmt)
+                     and not isinstance(s, compound + (ast.FunctionDef,)) and s is not f.body[0]]
+            for f in tree.body if isinstance(f, ast.FunctionDef)}
+
+
+def _written_in(statement, text):
+    """True when the hint text holds the statement (or a return's expression) as whole words;
+    returning a bare name (return grad) gives nothing away."""
+    if re.fullmatch(r"return \w+", statement):
+        return False
+    forms = [statement] + ([statement[len("return "):]] if statement.startswith("return ") else [])
+    return any(re.search(r"(?<!\w)" + re.escape(f) + r"(?!\w)", text) for f in forms)
+
+
+@pytest.mark.parametrize("number", [e.number for e in load_catalog()])
+def test_the_first_hint_is_the_idea_and_more_is_code_level_help_not_the_solution(run, number):
+    idea, more = run("hint", number).output, run("hint", number, "--more").output
+    assert idea != more and idea.split("Still stuck?")[0] in more
+    first_level = load_catalog()[number - 1].hint
+    assert not re.search(r"np\.|@|\.T\b|axis|keepdims|astype|\[", first_level), first_level
+    hints = _words(more)
+    for function, statements in _statements(number).items():
+        written = [s for s in statements if _written_in(s, hints)]
+        assert len(written) < len(statements), f"the hints write out {function} whole: {written}"
+        if number in (2, 9, 10, 11):   # their hints used to be the solution in code
+            assert not written, f"{function}: {written}"
 
 
 def test_list_remembers_status_between_runs(run, solved):
