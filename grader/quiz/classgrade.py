@@ -7,6 +7,7 @@ the row (its line in the file, the header being row 1, as a spreadsheet numbers 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .answers import AnswerError, parse_choice
 from .model import Quiz, letters_str
@@ -74,8 +75,9 @@ def grade_responses(quiz: Quiz, header: list[str], rows: list[tuple[int, list[st
 
 
 def question_stats(grades: ClassGrades) -> list[dict]:
-    """Per question: how many got it right, and the wrong answer given most, hardest first
-    (lowest share right; ties in the quiz's order)."""
+    """Per question: how many got it fully right, the mean points (partial credit counted), and
+    the answer without full marks given most, hardest first (lowest share fully right; ties in
+    the quiz's order)."""
     stats = []
     n = len(grades.students)
     for index, question in enumerate(grades.quiz.questions):
@@ -87,6 +89,8 @@ def question_stats(grades: ClassGrades) -> list[dict]:
                 key = letters_str(item.given)
                 counts[key] = counts.get(key, 0) + 1
         common = min(counts.items(), key=lambda kv: (-kv[1], kv[0])) if counts else None
-        stats.append({"number": index + 1, "id": question.id, "right": right,
+        mean = sum((item.points for item in items), Fraction(0)) / n if n else Fraction(0)
+        stats.append({"number": index + 1, "id": question.id, "multi": question.multi,
+                      "right": right, "mean_points": mean,
                       "percent": 100.0 * right / n if n else 0.0, "common_wrong": common})
     return sorted(stats, key=lambda s: (s["percent"], s["number"]))

@@ -7,7 +7,7 @@ question's general feedback. `[plain]` keeps texts like `w <- w - lr * dL/dw` li
 from __future__ import annotations
 
 from .model import Question, Quiz
-from .weights import answer_weights
+from .weights import quiz_weights
 from .words import plural
 
 _SPECIAL = "~=#{}:"
@@ -26,12 +26,11 @@ def to_gift(quiz: Quiz) -> str:
     """The whole quiz as GIFT text, one question per paragraph, in the quiz's order."""
     title = " ".join(quiz.title.split())
     header = f"// Quiz {quiz.name}: {title}\n// {plural(len(quiz), 'question')}, exported by `quiz export`"
-    blocks = [header] + [_question(q) for q in quiz.questions]
+    blocks = [header] + [_question(q, w) for q, w in zip(quiz.questions, quiz_weights(quiz))]
     return "\n\n".join(blocks) + "\n"
 
 
-def _question(question: Question) -> str:
-    weights = answer_weights(question)
+def _question(question: Question, weights: dict[str, str]) -> str:
     # `// [id:...]` sets the question's ID number in Moodle.
     lines = [f"// [id:{question.id}]", f"::{escape(question.id)}::[plain]{escape(question.prompt)}{{"]
     for letter, text in question.options.items():

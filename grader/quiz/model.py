@@ -14,7 +14,7 @@ class Question:
 
     `options` maps letters to texts in letter order (A, B, C, ...). `answer` is the set of
     right letters; `multi` is True when the file gave the answer as a list, which makes the
-    question multi-select (right only when the chosen set equals `answer` exactly).
+    question multi-select (partial credit: see scoring.py).
     `origin` maps each letter shown to the letter in the file; it is not the identity only
     for a shuffled copy (see shuffle.py).
     """

@@ -5,19 +5,19 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from .model import Question, Quiz
-from .weights import answer_weights
+from .weights import quiz_weights
 
 
 def to_moodle_xml(quiz: Quiz) -> str:
     """A `<quiz>` of `<question type="multichoice">`, one per question, in the quiz's order."""
     root = ET.Element("quiz")
-    for question in quiz.questions:
-        root.append(_question(question))
+    for question, weights in zip(quiz.questions, quiz_weights(quiz)):
+        root.append(_question(question, weights))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _question(question: Question) -> ET.Element:
+def _question(question: Question, weights: dict[str, str]) -> ET.Element:
     element = ET.Element("question", type="multichoice")
     _text(ET.SubElement(element, "name"), question.id)
     _text(ET.SubElement(element, "questiontext", format="plain_text"), question.prompt)
@@ -27,7 +27,6 @@ def _question(question: Question) -> ET.Element:
                        ("single", "false" if question.multi else "true"),
                        ("shuffleanswers", "false"), ("answernumbering", "ABCD")):
         ET.SubElement(element, tag).text = value
-    weights = answer_weights(question)
     for letter, text in question.options.items():
         answer = ET.SubElement(element, "answer", fraction=weights[letter], format="plain_text")
         _text(answer, text)

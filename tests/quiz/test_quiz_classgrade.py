@@ -50,9 +50,10 @@ def test_cli_writes_the_grades_csv_and_reports_the_hardest_questions(run, small_
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(out.open(newline="")))
     assert rows[0] == ["student", "score", "max_score", "one", "two", "three"]
-    assert rows[1] == ["Ada", "3", "3", "right", "right", "right"]
-    assert rows[4] == ["Eve", "2", "3", "right", "right", "wrong"]     # the invalid answer
-    assert rows[5] == ["Fay", "1", "3", "right", "wrong", "wrong"]     # the short row
+    assert rows[1] == ["Ada", "3", "3", "1", "1", "1"]
+    assert rows[3] == ["Cy", "0", "3", "0", "0", "0"]                  # BD: only wrong ticks, floored at 0
+    assert rows[4] == ["Eve", "2", "3", "1", "1", "0"]                 # the invalid answer
+    assert rows[5] == ["Fay", "1", "3", "1", "0", "0"]                 # the short row
     assert len(rows) == 1 + 8
     report = result.stdout
     assert "Graded 8 students on small (Small quiz)." in report
@@ -61,6 +62,23 @@ def test_cli_writes_the_grades_csv_and_reports_the_hardest_questions(run, small_
     hardest = [line.split()[1] for line in report.split("Questions, hardest first:\n")[1].splitlines()[:3]]
     assert hardest == ["three", "one", "two"]      # 4/8, then 6/8 and 6/8 tied, in the quiz's order
     assert "three                     50% right (4/8); most common wrong answer B (2)" in report
+    # the multi-select question also gets its mean points: 7 students scored 1, Cy 0
+    assert "two                       75% right (6/8), 0.75 points on average; most common wrong answer" in report
+
+
+def test_partial_credit_in_the_grades_csv_and_the_mean(run, small_quiz, tmp_path):
+    """The same rule as the terminal: A alone on question two (right A and C) earns 1/2,
+    A with a wrong D earns 0, and the class mean counts the halves."""
+    path = tmp_path / "r.csv"
+    path.write_text("name,one,two,three\nAda,B,A,A\nBen,B,AD,A\nCy,B,ABC,B\n")
+    result = run("grade", small_quiz, path)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1:] == [["Ada", "2.5", "3", "1", "0.5", "1"],
+                        ["Ben", "2", "3", "1", "0", "1"],
+                        ["Cy", "1.5", "3", "1", "0.5", "0"]]
+    assert "Class mean: 2.00/3 (67%)" in result.stderr
+    assert "0.33 points on average" in result.stderr
 
 
 def test_without_out_the_csv_goes_to_stdout_and_the_report_to_stderr(run, small_quiz, responses):

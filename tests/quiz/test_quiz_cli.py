@@ -32,7 +32,7 @@ def test_list_the_course_quizzes(run):
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["NAME", "QUESTIONS", "TITLE"]
     assert lines[1].split()[:3] == ["day7", "5", "Day"] and lines[1].endswith("Day 7 recap")
-    assert lines[2].split()[:2] == ["day7_training", "15"]
+    assert lines[2].split()[:2] == ["day7_training", "19"]
 
 
 def test_list_of_an_empty_or_missing_folder(run, tmp_path):

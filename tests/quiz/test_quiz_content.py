@@ -9,36 +9,39 @@ from grader.quiz import load_quiz
 
 QUIZZES = Path(__file__).resolve().parents[2] / "quizzes"
 
-# The lecture's five recap questions as the lecture asks them (question 1 is also SPEC.md's quiz
-# example, word for word): the prompt, options A-D in the lecture's order, and the lecture's answer.
-# Written here by hand from the lecture, not copied from quizzes/day7.yaml, which is checked
-# against it: every prompt, every option text and its letter, and the key B, C, B, C, B.
+# The lecture's five recap questions as the lecture asks them, in its order: the prompt, options
+# A-D, and the lecture's answer. Written out here from the lecture itself (the course's
+# LECTURE.md, which a clone of this project does not have), not copied from quizzes/day7.yaml,
+# which is checked against it: every prompt, every option text and its letter, and the key
+# B, C, B, C, B. Question 2's formula, $y = f(\sum w_i x_i + b)$ on the slide, is in the plain
+# text the lecture allows for a terminal; its words are the slide's. Question 1 is also SPEC.md's
+# quiz example.
 LECTURE_RECAP = [
     ("Which of the following best describes a perceptron?", [
         "A model that stores data like a database",
         "A model that assigns weights to inputs, sums them, and applies an activation function",
         "A statistical test for correlation",
         "A clustering algorithm"], "B"),
-    ("What is the purpose of an activation function in a neural network?", [
-        "To initialize the weights randomly",
-        "To store the training data",
-        "To introduce non-linearity so the network can learn complex patterns",
-        "To reduce the size of the dataset"], "C"),
-    ("What does a loss function measure?", [
-        "The speed of training",
-        "How far the model's predictions are from the true values",
-        "The number of layers in the network",
-        "The amount of memory used"], "B"),
-    ("What is backpropagation used for?", [
-        "Collecting more training data",
-        "Visualizing the network",
-        "Computing the gradients of the loss with respect to every weight, using the chain rule",
-        "Choosing the activation function"], "C"),
-    ("What does gradient descent do?", [
-        "Increases the loss to explore the space",
-        "Updates the weights in the direction that decreases the loss",
-        "Randomly resets the weights each epoch",
-        "Sorts the training data"], "B"),
+    ("In the equation y = f(Σ wᵢxᵢ + b), what is f?", [
+        "Cost function",
+        "Weight update function",
+        "Activation function",
+        "Bias adjustment function"], "C"),
+    ("If all activation functions were linear, what would happen to a multi-layer perceptron?", [
+        "It could approximate any nonlinear function",
+        "It would collapse into a single linear model",
+        "It would overfit",
+        "It would require less training data"], "B"),
+    ("Which statement about ReLU is TRUE?", [
+        "Outputs values between 0 and 1",
+        "Has vanishing gradients",
+        "Returns 0 for negative inputs and x for positive",
+        "Is only used for binary classification"], "C"),
+    ("What do weights represent in a perceptron?", [
+        "Random numbers",
+        "Importance or strength of each input feature",
+        "Bias for each neuron",
+        "Learning rate"], "B"),
 ]
 
 
@@ -69,6 +72,7 @@ def test_recap_is_the_lecture_word_for_word_in_order_with_its_key():
 
 
 def edited_recap(tmp_path, old, new):
+    """quizzes/day7.yaml with one text replaced, written to tmp_path and loaded."""
     text = (QUIZZES / "day7.yaml").read_text(encoding="utf-8")
     assert text.count(old) == 1, old
     path = tmp_path / "day7.yaml"
@@ -77,18 +81,60 @@ def edited_recap(tmp_path, old, new):
 
 
 @pytest.mark.parametrize("old, new, difference", [
-    ("      B: To store the training data\n      C: To introduce non-linearity so the network can learn complex patterns",
-     "      B: To introduce non-linearity so the network can learn complex patterns\n      C: To store the training data",
-     "question 2: option B is 'To introduce non-linearity"),
-    ("D: Sorts the training data", "D: Sorts the data", "question 5: option D is 'Sorts the data'"),
-    ("prompt: What does a loss function measure?", "prompt: What does the loss function measure?",
-     "question 3: prompt 'What does the loss function measure?'"),
-    ("      D: Choosing the activation function\n    answer: C", "      D: Choosing the activation function\n    answer: D",
-     "question 4: answer ['D'], the lecture's is C"),
-], ids=["options_swapped", "option_reworded", "prompt_reworded", "answer_changed"])
+    ("      B: Weight update function\n      C: Activation function",
+     "      B: Activation function\n      C: Weight update function",
+     "question 2: option B is 'Activation function'"),
+    ("B: Has vanishing gradients", "B: Has vanishing gradient", "question 4: option B is 'Has vanishing gradient'"),
+    ("C: It would overfit", "C: It would underfit", "question 3: option C is 'It would underfit'"),
+    ("prompt: In the equation y = f(Σ wᵢxᵢ + b), what is f?", "prompt: In the equation y = f(Σ wᵢxᵢ), what is f?",
+     "question 2: prompt 'In the equation y = f(Σ wᵢxᵢ), what is f?'"),
+    ("prompt: Which statement about ReLU is TRUE?", "prompt: Which statement about ReLU is true?",
+     "question 4: prompt 'Which statement about ReLU is true?'"),
+    ("      D: Learning rate\n    answer: B", "      D: Learning rate\n    answer: A",
+     "question 5: answer ['A'], the lecture's is B"),
+    ("      D: Learning rate\n    answer: B", "      D: Learning rate\n    answer: [B]",
+     "question 5: answer ['B'], the lecture's is B"),
+    ("      D: Learning rate\n", "      D: Learning rate\n      E: Momentum\n",
+     "question 5: options ['A', 'B', 'C', 'D', 'E']"),
+], ids=["options_swapped", "option_reworded", "option_replaced", "formula_changed", "prompt_case_changed",
+        "answer_changed", "answer_made_multi_select", "option_added"])
 def test_the_comparison_fails_on_any_change(tmp_path, old, new, difference):
     found = differences_from_the_lecture(edited_recap(tmp_path, old, new))
     assert found and any(line.startswith(difference) for line in found), found
+
+
+def test_the_comparison_fails_on_questions_reordered_or_dropped(tmp_path):
+    text = (QUIZZES / "day7.yaml").read_text(encoding="utf-8")
+    head, *blocks = text.split("\n  - id: ")
+    reordered = tmp_path / "reordered.yaml"
+    reordered.write_text("\n  - id: ".join([head, blocks[1], blocks[0]] + blocks[2:]), encoding="utf-8")
+    found = differences_from_the_lecture(load_quiz(reordered))
+    assert any(line.startswith("question 1: prompt 'In the equation") for line in found), found
+    dropped = tmp_path / "dropped.yaml"
+    dropped.write_text("\n  - id: ".join([head] + blocks[:-1]), encoding="utf-8")
+    assert differences_from_the_lecture(load_quiz(dropped)) == ["4 questions, the lecture has 5"]
+
+
+def test_relu_half_true_option_is_answered_honestly():
+    """'Has vanishing gradients' is half true: the feedback must grant the dying ReLU (gradient 0
+    for negative inputs) and say why it is still not the answer (gradient 1 for positive ones)."""
+    relu = next(q for q in load_quiz(QUIZZES / "day7.yaml").questions if q.id == "relu")
+    feedback = relu.feedback["B"]
+    for needle in ("Half true", "negative inputs", "exactly 0", "dying ReLU", "positive inputs", "is 1"):
+        assert needle in feedback, needle
+
+
+def test_no_untrue_word_for_word_claim():
+    """The day7 file, the docs and the README call the recap word for word, which the test above
+    proves; the training quiz is the course's own, and nothing may call it the lecture's words."""
+    checkout = QUIZZES.parent
+    training = (QUIZZES / "day7_training.yaml").read_text(encoding="utf-8")
+    assert "word for word" not in training
+    for path in (checkout / "README.md", checkout / "docs" / "quiz.md"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "word for word" in line:
+                assert "recap" in line or "day7`" in line, f"{path.name}: {line}"
+                assert "day7_training" not in line, f"{path.name}: {line}"
 
 
 @pytest.mark.parametrize("name", ["day7", "day7_training"])
@@ -103,9 +149,17 @@ def test_training_quiz_covers_the_day():
     quiz = load_quiz(QUIZZES / "day7_training.yaml")
     assert len(quiz.questions) >= 12
     assert sum(q.multi for q in quiz.questions) >= 2
-    assert {"param_shapes", "forward_pass", "dz2_formula", "sigmoid_derivative", "chain_rule",
-            "bce_table", "bce_vs_mse", "db_sum", "learning_rate", "standardize_why"} <= {q.id for q in quiz.questions}
+    assert {"param_shapes", "forward_pass", "backpropagation", "chain_rule", "loss", "bce_table",
+            "bce_vs_mse", "dz2_formula", "bce_mse_gradient", "sigmoid_derivative", "db_sum",
+            "gradient_descent", "learning_rate", "standardize_why"} <= {q.id for q in quiz.questions}
     assert quiz.title == "Day 7: training a 2-2-1 network"
+
+
+def test_no_question_is_asked_in_both_quizzes():
+    """The training quiz took in the old recap's questions that add something; none repeats one."""
+    recap, training = (load_quiz(QUIZZES / f"{name}.yaml") for name in ("day7", "day7_training"))
+    assert not {q.prompt for q in recap.questions} & {q.prompt for q in training.questions}
+    assert not {q.id for q in recap.questions} & {q.id for q in training.questions}
 
 
 def test_right_answers_are_not_all_the_same_letter():

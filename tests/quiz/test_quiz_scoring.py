@@ -1,9 +1,13 @@
-"""Scoring: one point a question, a multi-select right only for exactly the right set of letters;
-and the answer reader that the prompt, --answers and the class CSV share."""
+"""Scoring: one point a question; a multi-select earns 1/k for each of its k right options ticked
+and loses 1/w for each of its w wrong ones ticked, never below 0. And the answer reader that the
+prompt, --answers and the class CSV share."""
+from fractions import Fraction
+
 import pytest
 
 from grader.quiz import QuizError, load_quiz, score
 from grader.quiz.answers import AnswerError, parse_answer_list, parse_choice
+from grader.quiz.scoring import option_weights, points_json, points_text
 
 
 def letters(text):
@@ -35,16 +39,60 @@ def test_partial(quiz):
     assert [item.question.id for item in result.missed] == ["three"]
 
 
-@pytest.mark.parametrize("given, right", [
-    ("AC", True), ("CA", True),
-    ("A", False), ("C", False),        # a right letter missing
-    ("ACD", False), ("ABC", False),    # a wrong letter added
-    ("ABCD", False), ("BD", False),    # everything, or only the wrong ones
+# Question two: right A and C (k = 2, +1/2 each), wrong B and D (w = 2, -1/2 each).
+@pytest.mark.parametrize("given, points", [
+    ("AC", 1), ("CA", 1),
+    ("A", Fraction(1, 2)), ("C", Fraction(1, 2)),       # a right letter missing
+    ("ACD", Fraction(1, 2)), ("ABC", Fraction(1, 2)),   # a wrong letter added
+    ("AB", 0), ("CD", 0),                               # one right, one wrong: they cancel
+    ("ABCD", 0),                                        # ticking everything earns nothing
+    ("BD", 0), ("B", 0),                                # only wrong ones: floored at 0, not -1
 ])
-def test_multi_select_needs_exactly_the_right_set(quiz, given, right):
+def test_multi_select_partial_credit(quiz, given, points):
     result = score(quiz, [letters("B"), letters(given), letters("A")])
-    assert result.items[1].right is right
-    assert result.score == (3 if right else 2)
+    assert result.items[1].points == points
+    assert result.items[1].right is (points == 1)
+    assert result.items[1].partial is (0 < points < 1)
+    assert result.score == 2 + points
+
+
+@pytest.fixture
+def three_of_four(write_quiz):
+    """A select-all question shaped like learning_rate: right A, B and D, wrong C."""
+    return load_quiz(write_quiz("questions:\n  - id: lr\n    prompt: p\n"
+                                "    options: {A: a, B: b, C: c, D: d}\n    answer: [A, B, D]\n", name="lr"))
+
+
+@pytest.mark.parametrize("given, points", [
+    ("ABD", 1), ("AB", Fraction(2, 3)), ("D", Fraction(1, 3)),
+    ("ABC", 0),      # 2/3 - 1 is below 0
+    ("ABCD", 0),     # ticking everything earns nothing, though 3 of the 4 options are right
+    ("C", 0),
+])
+def test_three_right_options_and_one_wrong(three_of_four, given, points):
+    assert score(three_of_four, [letters(given)]).score == points
+
+
+def test_the_weights_state_the_rule(quiz, three_of_four):
+    assert option_weights(quiz.questions[0]) == {"A": 0, "B": 1, "C": 0}      # one answer: 1 or 0
+    assert option_weights(quiz.questions[1]) == {"A": Fraction(1, 2), "B": Fraction(-1, 2),
+                                                 "C": Fraction(1, 2), "D": Fraction(-1, 2)}
+    assert option_weights(three_of_four.questions[0]) == {"A": Fraction(1, 3), "B": Fraction(1, 3),
+                                                          "C": -1, "D": Fraction(1, 3)}
+
+
+def test_one_answer_question_has_no_partial_credit(quiz):
+    for given, points in [("A", 0), ("B", 1), ("C", 0)]:
+        assert score(quiz, [letters(given), letters("AC"), letters("A")]).items[0].points == points
+
+
+@pytest.mark.parametrize("points, text, number", [
+    (Fraction(2, 3), "0.67", 0.6667), (Fraction(1, 2), "0.5", 0.5), (Fraction(1, 3), "0.33", 0.3333),
+    (Fraction(55, 3), "18.33", 18.3333), (Fraction(4), "4", 4), (Fraction(0), "0", 0), (Fraction(10), "10", 10),
+])
+def test_points_as_text_and_json(points, text, number):
+    assert points_text(points) == text
+    assert points_json(points) == number and isinstance(points_json(points), type(number))
 
 
 def test_no_answer_scores_zero(quiz):
@@ -60,6 +108,14 @@ def test_json_document(quiz):
     assert data["questions"][2]["right"] is False and data["questions"][2]["points"] == 0
     assert [t["status"] for t in data["tests"]] == ["passed", "passed", "failed"]
     assert sum(t["score"] for t in data["tests"]) == data["score"]
+
+
+def test_json_document_with_partial_credit(quiz):
+    data = score(quiz, [letters("B"), letters("A"), letters("A")]).to_json()
+    assert data["score"] == 2.5 and data["output"] == "Score: 2.5/3"
+    assert data["questions"][1]["points"] == 0.5 and data["questions"][1]["right"] is False
+    assert data["tests"][1]["score"] == 0.5 and data["tests"][1]["status"] == "failed"
+    assert data["tests"][1]["output"] == "given A, right answer AC, 0.5 of 1 point"
 
 
 @pytest.mark.parametrize("raw, expected", [

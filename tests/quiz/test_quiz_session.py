@@ -6,6 +6,11 @@ from grader.quiz import load_quiz
 from grader.quiz.session import run_interactive
 
 
+def flat(text):
+    """The text with every run of spaces and line breaks as one space (long lines are wrapped)."""
+    return " ".join(text.split())
+
+
 def test_interactive_flow_with_a_typo_asked_again(run, small_quiz):
     # Question 1: "x" is a typo, asked again, then "b" (right).
     # Question 2: "" and "AZ" are asked again, then "a,d" (wrong: the right set is A and C).
@@ -21,11 +26,29 @@ def test_interactive_flow_with_a_typo_asked_again(run, small_quiz):
     assert out.count("Your answer") == 2 + 1 + 3               # 1 typo re-ask, 2 re-asks on q2
     # after each answer: right or wrong, the right answer, the explanation, the chosen option's feedback
     assert "Right! The answer is B:\n  B) b\nWhy: Because b is b." in out
-    assert "Wrong. The right answers are AC:\n  A) a\n  C) e\nWhy: a and e are vowels." in out
+    assert ("Wrong. The right answers are AC: A) a C) e "
+            "Points: 1 of the 2 right options ticked (+1/2 each), 1 wrong option ticked (-1/2 each): 0 of 1. "
+            "Why: a and e are vowels.") in flat(out)
     assert "You chose D: d is a consonant." in out
     assert "You chose A:" not in out                           # A has no feedback: nothing to say
     assert "Score: 2/3" in out
     assert "Missed:\n  2. two: you answered AD, the right answer is AC" in out
+
+
+def test_a_partly_right_multi_select_says_what_it_earned(run, small_quiz):
+    result = run(small_quiz, input="B\na\nA\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "A select-all question gives partial credit" in out      # said before the first question
+    assert ("Partly right: 0.5 of 1 point. The right answers are AC: A) a C) e "
+            "Points: 1 of the 2 right options ticked (+1/2 each), 0 wrong options ticked (-1/2 each): 0.5 of 1.") in flat(out)
+    assert "Score: 2.5/3" in out
+    assert "Missed:\n  2. two: you answered A, the right answer is AC (0.5 of 1 point)" in out
+
+
+def test_only_wrong_ticks_are_floored_at_0(run, small_quiz):
+    result = run(small_quiz, "--answers", "B,BD,A")
+    assert "(-1/2 each): 0 of 1, never below 0." in flat(result.stdout) and "Score: 2/3" in result.stdout
 
 
 def test_typos_are_never_scored(small_quiz):
@@ -94,4 +117,9 @@ def test_day7_answer_key(run):
     result = run("day7", "--answers", "B,C,B,C,A", "--json")
     data = json.loads(result.stdout)
     assert data["score"] == 4 and data["max_score"] == 5
-    assert [q["id"] for q in data["questions"] if not q["right"]] == ["gradient_descent"]
+    assert [q["id"] for q in data["questions"] if not q["right"]] == ["weights"]
+    # the lecture's key for the training quiz too: every point, and a wrong answer costs one
+    key = "B,C,A,D,C,D,B,C,A,B,B,C,D,ABD,C,B,ABD,D,B"
+    assert json.loads(run("day7_training", "--answers", key, "--json").stdout)["score"] == 19
+    data = json.loads(run("day7_training", "--answers", key.replace("ABD,D,B", "ABD,A,B"), "--json").stdout)
+    assert data["score"] == 18 and [q["id"] for q in data["questions"] if not q["right"]] == ["standardize_why"]
