@@ -126,6 +126,22 @@ def hint(number, more):
 
 
 @main.command()
+@path_option
+def demo(path):
+    """Train your own network (exercises 1 to 10) on the lecture's table and draw it on a page."""
+    from .demo import DemoError, DemoInputError, run_demo
+
+    try:
+        result = run_demo(student_folder(path))
+    except DemoInputError as e:
+        raise GradeError(str(e))
+    except DemoError as e:
+        click.echo(f"grade demo: {e}", err=True)
+        sys.exit(1)
+    click.echo("\n".join(result.summary))
+
+
+@main.command()
 @click.argument("number", type=int, required=False)
 @path_option
 @click.option("--interval", type=float, default=0.5, show_default=True, help="Seconds between checks of the file.")
