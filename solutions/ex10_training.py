@@ -36,7 +36,7 @@ def train(X, y, n_hidden=2, lr=0.5, epochs=2000, seed=0):
     The lecture's training loop. Start from the initial parameters of exercise 2, made with
     this seed. Then every epoch (one pass over all the samples) does four steps, in this order:
       1. forward: predict ŷ for every sample with the current parameters;
-      2. loss: measure how far ŷ is from y, and record it;
+      2. loss: measure how far ŷ is from y, and record it (bce takes y first: bce(y, y_hat));
       3. backward: the gradient of that loss with respect to every parameter;
       4. update: one gradient-descent step with the learning rate lr; the next epoch starts
          from the new parameters.
