@@ -21,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.sandbox import Call, run_student   # noqa: E402
+from grader.runner import Call, run_student   # noqa: E402
 
 TRIVIAL = """
 import numpy as np

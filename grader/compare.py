@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .plain_data import Opaque
+from clean_room.plain_data import Opaque
 
 RTOL, ATOL = 1e-6, 1e-9
 SHOW_MAX = 12   # arrays with more elements than this are summarized, not printed

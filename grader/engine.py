@@ -1,10 +1,12 @@
-"""Grades an exercise: hidden tests -> the student's code in a sandbox -> judged here.
+"""Grades an exercise: hidden tests -> the student's code in the clean room -> judged here.
 
 The student's answers come back as plain data and are judged in this process, so nothing the
 student's code does (patching numpy, exiting, forging output) can decide its own verdict. The
-exercise's imports of earlier exercises get the reference's functions (grader/redirects.py), so
-one mistake costs points in one exercise only.
+exercise's imports of earlier exercises are black boxes that the reference answers from here
+(`black_boxes_for`), so one mistake costs points in one exercise only, and the reference's code
+never enters the student's process.
 """
+import ast
 import math
 import sys
 import time
@@ -17,15 +19,15 @@ import reference
 from .catalog import COURSE_ROOT, load_catalog
 from .hidden import build_tests
 from .hidden.base import Verdict
-from .redirects import redirects_for
 from .results import ExerciseResult, TestResult
-from .sandbox import run_student
+from .source_text import module_source
+from .runner import run_student, set_hidden
 
 STUDENT_SEED = 1          # `grade exercise` / `grade all` unless --seed
 INSTRUCTOR_SEED = 20261   # `grade batch` unless --seed: hard-coding the student seed's answers fails here
 DEFAULT_TIMEOUT = 5.0     # seconds for one exercise: its import and every hidden call
-# Student code sees these folders empty when grading as root: the answers are not on the grader's disk.
-HIDDEN = (COURSE_ROOT / "solutions", Path(reference.__file__).resolve().parent)
+# Never visible to student code, even where they lie under a system folder the child may read.
+set_hidden((COURSE_ROOT, Path(reference.__file__).resolve().parent))
 
 
 MAX_TIMEOUT = 3600         # seconds for one exercise: far more than any needs
@@ -40,6 +42,34 @@ def check_timeout(timeout):
     if not 0 < seconds <= MAX_TIMEOUT:   # also refuses nan, which compares false
         raise ValueError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT}, not {timeout!r}")
     return seconds
+
+
+# Exercises whose code calls the earlier ones thousands of times (train: an epoch is forward, bce,
+# backward, sgd_step): a round trip per call would cost seconds, so the modules their stub
+# imports are given to the child as the reference's source code (docs/grader.md says so).
+AS_SOURCE = frozenset({10})
+
+
+@lru_cache(maxsize=None)
+def black_boxes_for(number):
+    """{module: {function: the reference's function}} for the exercises before `number`: what
+    `from ex06_output_layer import dz2` gives exercise 8, computed here when the child asks."""
+    shipped = sources_for(number)
+    return {e.module: {name: getattr(reference, name) for name in e.functions}
+            for e in load_catalog() if e.number < number and e.module not in shipped}
+
+
+@lru_cache(maxsize=None)
+def sources_for(number):
+    """{module: source text} for the earlier exercises that the stub of an AS_SOURCE exercise
+    imports; {} for every other exercise."""
+    if number not in AS_SOURCE:
+        return {}
+    exercise = load_catalog()[number - 1]
+    tree = ast.parse((COURSE_ROOT / "exercises" / exercise.file).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    return {e.module: module_source([getattr(reference, name) for name in e.functions])
+            for e in load_catalog() if e.number < number and e.module in imported}
 
 
 @lru_cache(maxsize=64)
@@ -59,7 +89,8 @@ def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT)
     tests = hidden_tests(exercise.number, seed)
     calls = [call for test in tests for call in test.calls]
     outcome = run_student(Path(folder) / exercise.file, exercise.module, calls,
-                          redirects=redirects_for(exercise.number), timeout=timeout, hidden_dirs=HIDDEN)
+                          black_boxes=black_boxes_for(exercise.number), sources=sources_for(exercise.number),
+                          timeout=timeout)
     result = ExerciseResult(exercise.number, exercise.title, output=outcome.output)
     if outcome.status == "missing":
         result.status, result.reason = "not started", outcome.reason

@@ -1,8 +1,9 @@
 """Warm workers: forked once from a parent that has numpy, the reference and the grader imported.
 
 A worker grades one student at a time by calling `engine.grade_folder` for one exercise after
-another; the sandbox forks a fresh, limited child for each exercise from the worker, so student
-code never runs in a worker and two students never share a process. Python and numpy are paid
+another; each exercise runs in a fresh child of the worker's own clean template (grader.runner),
+so student code never runs in a worker, never in a process that held an answer, and two
+students never share a process. Python and numpy are paid
 for once per batch (in the parent), not once per student.
 
 Workers talk to the parent in JSON over a pipe, one message per event:
@@ -35,7 +36,7 @@ import traceback
 from collections import deque
 from dataclasses import dataclass, field
 
-from .. import engine
+from .. import engine, runner
 from ..catalog import COURSE_ROOT, load_catalog
 from ..results import ExerciseResult, TestResult
 
@@ -91,6 +92,7 @@ def _worker_main(conn, parent_pid, seed, timeout, close_fds):
         except OSError:
             pass
     gc.freeze()   # the parent's objects stay shared, not copied on write
+    runner.warm()   # this worker's own clean template starts while the first task arrives
     while True:
         try:
             task = json.loads(conn.recv_bytes())

@@ -27,7 +27,6 @@ from pathlib import Path
 from .. import engine
 from ..catalog import load_catalog
 from ..feedback import exercise_text, summary_text
-from ..redirects import redirects_for
 from ..results import to_gradescope
 from . import gradebook, records, report, store
 from .pool import GraderError, PoolError, Task, WarmPool, not_run
@@ -290,17 +289,9 @@ def _warm(seed):
     """What every worker needs, done once here so the forked workers start warm."""
     for e in load_catalog():
         engine.hidden_tests(e.number, seed)
-        redirects_for(e.number)
+        engine.black_boxes_for(e.number)
     store.grader_version()
     report.environment()
-    try:   # one trivial sandbox run: its lazy imports and caches are then inherited too
-        from ..sandbox import run_student
-        with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX + "warm-") as folder:
-            path = Path(folder, "warm_up.py")
-            path.write_text("x = 1\n")
-            run_student(path, "warm_up", [], timeout=10)
-    except Exception:   # only an optimisation: the workers warm themselves up otherwise
-        pass
 
 
 def _save(out_dir, staged, exercises, fp, seed, timeout, kept, seconds):

@@ -16,7 +16,7 @@ from ..catalog import load_catalog
 from ..compare import compare, describe, key_list, same_form, shape_text, show
 from ..mistakes import recognize
 from ..numeric import relative_error
-from ..sandbox import Call, FunctionSpec
+from clean_room.protocol import Call, FunctionSpec
 
 
 @dataclass

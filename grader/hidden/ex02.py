@@ -3,7 +3,7 @@ import numpy as np
 
 import reference
 from ..mistakes import Mistake
-from ..sandbox import Call
+from clean_room.protocol import Call
 from .base import HiddenTest, Verdict, call_text, error_verdict, first_failure, params_problem, value_test
 from .inputs import shapes
 

@@ -5,7 +5,7 @@ import reference
 from ..mistakes import Mistake
 from .base import HiddenTest, Verdict, call_text, error_verdict, first_failure, value_test
 from .inputs import labels, shapes
-from ..sandbox import Call
+from clean_room.protocol import Call
 from ..compare import as_number_array, describe
 
 

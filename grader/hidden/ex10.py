@@ -4,7 +4,7 @@ import numpy as np
 import reference
 from ..compare import as_number_array, describe
 from ..mistakes import Mistake
-from ..sandbox import Call
+from clean_room.protocol import Call
 from .base import HiddenTest, Verdict, call_text, error_verdict, first_failure, judge_call, params_problem, value_test
 from .inputs import network, people, shapes
 

@@ -2,9 +2,9 @@
 import numpy as np
 
 import reference
-from .. import scalar_functions
+from clean_room import scalar_functions
 from ..mistakes import Mistake
-from ..sandbox import FunctionSpec
+from clean_room.protocol import FunctionSpec
 from .base import inputs_kept_test, value_test
 
 

@@ -7,9 +7,9 @@ import reference
 
 from grader.catalog import load_catalog
 from grader.engine import hidden_tests
-from grader.plain_data import dumps, loads
-from grader.sandbox import CallResult, FunctionSpec
-from grader.scalar_functions import build
+from clean_room.plain_data import dumps, loads
+from grader.runner import CallResult, FunctionSpec
+from clean_room.scalar_functions import build
 
 NAMED = [(e.number, k, test.name, m) for e in load_catalog()
          for k, test in enumerate(hidden_tests(e.number, 3)) for m in test.mistakes]

@@ -5,8 +5,8 @@ import pytest
 
 from grader.catalog import load_catalog
 from grader.engine import hidden_tests
-from grader.plain_data import Opaque, dumps, loads
-from grader.sandbox import CallResult
+from clean_room.plain_data import Opaque, dumps, loads
+from grader.runner import CallResult
 
 ODD = {
     "None": None, "huge int": 10 ** 400, "bytes": b"0.5", "text": "0.5", "complex": np.array([[1 + 2j]]),

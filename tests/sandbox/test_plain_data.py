@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from grader.plain_data import DecodeError, Opaque, decode, dumps, encode, loads
+from clean_room.plain_data import DecodeError, Opaque, decode, dumps, encode, loads
 
 
 def round_trip(value):

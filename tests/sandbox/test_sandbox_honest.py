@@ -4,9 +4,9 @@ import sys
 
 import numpy as np
 
-from grader import scalar_functions
-from grader.plain_data import Opaque
-from grader.sandbox import Call, FunctionSpec, run_student
+from clean_room import scalar_functions
+from clean_room.plain_data import Opaque
+from grader.runner import Call, FunctionSpec, run_student
 from sandbox_students import assert_parent_fine, student
 
 def test_honest_values_round_trip(tmp_path, work_base):

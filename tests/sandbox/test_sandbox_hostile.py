@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from grader.sandbox import Call, run_student
+from grader.runner import Call, run_student
 from sandbox_students import HONEST, assert_parent_fine, children, student
 
 def alive(pid):

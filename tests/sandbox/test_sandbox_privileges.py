@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from grader.sandbox import Call, run_student
+from grader.runner import Call, run_student
 
 ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not ROOT, reason="privilege separation needs root")

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import reference
-from grader import scalar_functions
-from grader.sandbox import FunctionSpec
+from clean_room import scalar_functions
+from grader.runner import FunctionSpec
 
 
 def central(f, x, h=1e-6):

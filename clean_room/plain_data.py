@@ -1,8 +1,8 @@
-"""The codec that carries values from the student's process to the grader's: plain data only.
+"""The codec that carries values between the grader and the clean room: plain data only.
 
-The child (untrusted: it runs student code) turns a return value into a JSON-able structure with
-`encode` and sends it as one JSON line (`dumps`). The parent turns the line back into a value with
-`loads` (= `json.loads` + `decode`). Decoding never runs code: no pickle, no eval, no imports, no
+The grader encodes a job's inputs with it; the child (untrusted: it runs student code) turns a
+return value into a JSON-able structure with `encode` and sends it as one JSON line (`dumps`).
+The parent turns the line back into a value with `loads` (= `json.loads` + `decode`). Decoding never runs code: no pickle, no eval, no imports, no
 class lookups by name. The parent only ever builds: None, bool, int, float, str, list, tuple, dict,
 bytes, `np.ndarray` (of a whitelisted numeric/bool dtype, always the base class, owning its
 memory), numpy scalars of those dtypes, and `Opaque` (a report of something that is not plain data).
@@ -19,6 +19,7 @@ Wire format (every JSON object is a tagged value; there are no untagged objects)
                                         (complex: "value": [re, im]; extended precision also
                                         carries "data": base64 of the exact bytes)
     bytes                               {"__bytes__": base64}
+    FunctionSpec (grader -> child only) {"__function__": name, "params": {...encoded}}
     anything else                       {"__repr__": repr(x)[:200], "__type__": type name}
                                         (object arrays: "__type__": "ndarray[object]")
 
@@ -31,11 +32,11 @@ import base64
 import binascii
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Opaque", "DecodeError", "encode", "decode", "dumps", "loads", "ARRAY_DTYPES"]
+__all__ = ["Opaque", "FunctionSpec", "DecodeError", "encode", "decode", "dumps", "loads", "ARRAY_DTYPES"]
 
 # dtype.str values accepted for arrays and numpy scalars, in both byte orders.
 ARRAY_DTYPES = frozenset(
@@ -50,7 +51,15 @@ MAX_NDIM = 64
 REPR_LIMIT = 200
 _INT_BITS_LIMIT = 13_000  # ~3900 decimal digits: below CPython's int <-> str conversion limit
 
-TAGS = ("__tuple__", "__dict__", "__ndarray__", "__npscalar__", "__bytes__", "__repr__")
+TAGS = ("__tuple__", "__dict__", "__ndarray__", "__npscalar__", "__bytes__", "__repr__", "__function__")
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A scalar function f(x) the child rebuilds from clean_room.scalar_functions (trusted code):
+    the only way a function travels to the student's process, as a name and plain-data params."""
+    name: str
+    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -182,6 +191,8 @@ def encode(value, _depth: int = 0, _stack: frozenset = frozenset()):
         return str.__str__(value)
     if isinstance(value, (bytes, bytearray)):
         return {"__bytes__": _b64(bytes(value))}
+    if type(value) is FunctionSpec:
+        return {"__function__": value.name, "params": encode(dict(value.params), _depth + 1, _stack)}
     return _opaque(value)
 
 
@@ -269,13 +280,13 @@ def _decode_npscalar(obj):
         return dtype.type(value)
 
 
-def _decode(obj, depth):
+def _decode(obj, depth, functions=False):
     if obj is None or type(obj) in (bool, int, float, str):
         return obj
     if depth > MAX_DEPTH + 2:
         _fail(f"the data is nested more than {MAX_DEPTH} levels deep")
     if type(obj) is list:
-        return [_decode(v, depth + 1) for v in obj]
+        return [_decode(v, depth + 1, functions) for v in obj]
     if type(obj) is not dict:
         _fail(f"unexpected JSON value of type {type(obj).__name__}")
     tags = [k for k in obj if k in TAGS]
@@ -286,7 +297,7 @@ def _decode(obj, depth):
     if tag == "__tuple__":
         if set(obj) != {tag} or type(obj[tag]) is not list:
             _fail("a tuple must be {\"__tuple__\": [...]}")
-        return tuple(_decode(v, depth + 1) for v in obj[tag])
+        return tuple(_decode(v, depth + 1, functions) for v in obj[tag])
     if tag == "__dict__":
         pairs = obj[tag]
         if set(obj) != {tag} or type(pairs) is not list or not all(
@@ -294,12 +305,12 @@ def _decode(obj, depth):
             _fail("a dict must be {\"__dict__\": [[key, value], ...]}")
         out = {}
         for key, value in pairs:
-            key = _decode(key, depth + 1)
+            key = _decode(key, depth + 1, functions)
             try:
                 hash(key)
             except TypeError:
                 _fail(f"a dict key of type {type(key).__name__} cannot be used as a key")
-            out[key] = _decode(value, depth + 1)
+            out[key] = _decode(value, depth + 1, functions)
         return out
     if tag == "__ndarray__":
         if set(obj) != {tag}:
@@ -307,6 +318,15 @@ def _decode(obj, depth):
         return _decode_ndarray(obj[tag])
     if tag == "__npscalar__":
         return _decode_npscalar(obj)
+    if tag == "__function__":
+        if not functions:
+            _fail("a function spec is not plain data the grader accepts from student code")
+        if set(obj) != {tag, "params"} or not isinstance(obj[tag], str):
+            _fail("a function spec must be {\"__function__\": name, \"params\": {...}}")
+        params = _decode(obj["params"], depth + 1, functions)
+        if type(params) is not dict:
+            _fail("a function spec's params must be a dict")
+        return FunctionSpec(obj[tag], params)
     if tag == "__bytes__":
         if set(obj) != {tag}:
             _fail("bytes must be {\"__bytes__\": base64}")
@@ -318,13 +338,14 @@ def _decode(obj, depth):
     return Opaque(obj["__type__"][:REPR_LIMIT], obj["__repr__"][:REPR_LIMIT])
 
 
-def decode(obj):
+def decode(obj, functions=False):
     """The value a structure made by `encode` (and parsed by json.loads) stands for.
 
     Builds only plain data; raises DecodeError for anything malformed (never runs code).
+    functions: also accept FunctionSpecs (the child reading its job; never the grader).
     """
     try:
-        return _decode(obj, 0)
+        return _decode(obj, 0, functions)
     except DecodeError:
         raise
     except RecursionError:
@@ -333,12 +354,17 @@ def decode(obj):
         raise DecodeError(f"unreadable data: {type(exc).__name__}: {str(exc)[:200]}") from None
 
 
-def loads(text):
-    """The value of one JSON line made by `dumps` (str or bytes). Raises DecodeError."""
+def parse(text):
+    """json.loads that turns every failure (bad JSON, numbers past the int limit, nesting that
+    exhausts the stack, bytes that are not UTF-8) into a DecodeError with a short reason."""
     try:
-        obj = json.loads(text)
+        return json.loads(text)
     except RecursionError:
         raise DecodeError("the data is nested too deeply") from None
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, OverflowError, MemoryError) as exc:
         raise DecodeError(f"not a JSON line: {str(exc)[:200]}") from None
-    return decode(obj)
+
+
+def loads(text):
+    """The value of one JSON line made by `dumps` (str or bytes). Raises DecodeError."""
+    return decode(parse(text))

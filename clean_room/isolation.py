@@ -1,0 +1,208 @@
+"""Linux isolation for one run: fresh namespaces, an allow-list filesystem, no privileges left.
+
+Levels, strongest first (`probe` tells which this machine allows; the grader names the level):
+
+    namespaces   as root: new mount, pid, network, ipc and uts namespaces; the student's code then
+                 runs as a per-run uid with no groups and no way back (no_new_privs)
+    userns       as a normal user, where the kernel allows unprivileged user namespaces: the same
+                 namespaces inside a user namespace, every capability dropped before student code
+    none         no namespaces: limits and an empty environment only (see docs/grader.md)
+
+With namespaces, the child's whole filesystem is a read-only tmpfs holding, read-only: /usr and
+the system's /lib* and /bin links, Python's standard library, numpy, the student's staged files
+at /student; /dev/null, zero, random and urandom; and a private, size-capped /tmp. Every
+site-packages folder is covered by an empty tmpfs, with numpy alone bound back in. Nothing of
+the grader, the checkout, its .git, other students or the out dir is there to see, and /proc is
+not mounted. The pid namespace ends with its first process, which takes every process the
+student started with it; the mounts vanish with the namespace, so nothing written outlives the run.
+"""
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import signal
+import site
+import sys
+import sysconfig
+
+from .protocol import STUDENT_DIR
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
+MS_NOATIME, MS_NODIRATIME, MS_BIND, MS_REC, MS_PRIVATE, MS_RELATIME = 1024, 2048, 4096, 16384, 1 << 18, 1 << 21
+ST_RELATIME = 4096
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 4, 38, 24
+UID_BASE = 200_000
+ROOT = "/tmp"          # inside the run's own mount namespace only: the host's /tmp is untouched
+DEVICES = ("null", "zero", "random", "urandom")
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result, what):
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(source, target, fstype, flags, data=None):
+    _check(_libc.mount(source and os.fsencode(source), os.fsencode(target),
+                       fstype and fstype.encode(), ctypes.c_ulong(flags), data and data.encode()),
+           f"mount {target}")
+
+
+class Plan:
+    """What the child's filesystem holds, worked out once in the template."""
+
+    def __init__(self, hide=()):
+        import numpy
+        numpy_dir = os.path.dirname(os.path.realpath(numpy.__file__))
+        self.system = [p for p in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+                       if os.path.lexists(p)]
+        stdlib = {os.path.realpath(sysconfig.get_path(k)) for k in ("stdlib", "platstdlib")}
+        stdlib |= {os.path.realpath(p) for p in sys.path if p.endswith("lib-dynload")}
+        self.python = sorted(p for p in stdlib if os.path.isdir(p) and not self._covered(p))
+        self.numpy = [d for d in (numpy_dir, numpy_dir + ".libs",
+                                  os.path.join(os.path.dirname(numpy_dir), "numpy.libs"))
+                      if os.path.isdir(d)]
+        sites = set(site.getsitepackages()) | {site.getusersitepackages()}
+        for pattern in ("/usr/lib/python3*/*-packages", "/usr/local/lib/python3*/*-packages",
+                        "/usr/lib/python3/dist-packages"):
+            sites |= set(glob.glob(pattern))
+        sites |= {os.path.dirname(d) for d in self.numpy}
+        self.masks = sorted({os.path.realpath(s) for s in sites} | {os.path.realpath(h) for h in hide})
+        self.files = [f for f in ("/etc/ld.so.cache",) if os.path.isfile(f)]
+
+    def _covered(self, path):
+        return any(path == s or path.startswith(s + "/") for s in self.system)
+
+
+def probe(plan):
+    """The strongest level this machine allows, tried in a throw-away child: 'namespaces',
+    'userns' or 'none'."""
+    level = "namespaces" if os.geteuid() == 0 else "userns"
+    pid = os.fork()
+    if pid == 0:
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 2)
+            enter(level, plan, None, 1)
+            os._exit(0)
+        except BaseException:  # noqa: BLE001
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return level if os.waitstatus_to_exitcode(status) == 0 else "none"
+
+
+def enter(level, plan, student_dir, tmp_mb):
+    """In the run's first process (never the template): new namespaces and the new root, built
+    at ROOT. Children forked after this are in the new pid namespace."""
+    uid, gid = os.getuid(), os.getgid()
+    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+    _check(_libc.unshare(flags | (CLONE_NEWUSER if level == "userns" else 0)), "unshare")
+    if level == "userns":
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    # Sources under ROOT (the staged files usually are, in the host's /tmp) are kept open by
+    # descriptor: the new root's tmpfs is about to cover them.
+    held = {}
+    for path in [student_dir or ""] + plan.python + plan.numpy:
+        if path == ROOT or path.startswith(ROOT + "/"):
+            held[path] = f"/proc/self/fd/{os.open(path, os.O_PATH | os.O_DIRECTORY)}"
+    _mount("tmpfs", ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    for path in plan.system:
+        if os.path.islink(path):
+            os.symlink(os.readlink(path), ROOT + path)
+        else:
+            _bind(path)
+    for path in plan.python:
+        _bind(path, source=held.get(path))
+    for path in plan.files:
+        _bind(path, is_file=True)
+    for path in plan.masks:
+        if os.path.isdir(ROOT + path):
+            _mount("tmpfs", ROOT + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+    for path in plan.numpy:
+        _bind(path, source=held.get(path))
+    for path in plan.masks:
+        if os.path.isdir(ROOT + path):
+            _mount(None, ROOT + path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755")
+    os.makedirs(ROOT + "/dev")
+    for device in DEVICES:
+        _bind("/dev/" + device, is_file=True, target=f"{ROOT}/dev/{device}", read_only=False)
+    os.makedirs(ROOT + STUDENT_DIR)
+    if student_dir:
+        _bind(student_dir, target=ROOT + STUDENT_DIR, source=held.get(student_dir))
+    os.makedirs(ROOT + "/tmp")
+    _mount("tmpfs", ROOT + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(tmp_mb)}m,mode=1777")
+    _mount(None, ROOT, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755")
+    for link in held.values():
+        os.close(int(link.rsplit("/", 1)[1]))
+
+
+def _bind(path, is_file=False, target=None, read_only=True, source=None):
+    target = target or ROOT + path
+    source = source or path
+    if is_file:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        open(target, "w").close()
+    else:
+        os.makedirs(target, exist_ok=True)
+    _mount(source, target, None, MS_BIND | MS_REC)
+    if read_only:
+        # Flags the kernel locks on the original (in a user namespace) must be repeated.
+        kept = os.statvfs(target).f_flag
+        flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+        flags |= (MS_NOEXEC if kept & os.ST_NOEXEC else 0) | (MS_NOATIME if kept & os.ST_NOATIME else 0)
+        flags |= (MS_NODIRATIME if kept & os.ST_NODIRATIME else 0) | (MS_RELATIME if kept & ST_RELATIME else 0)
+        _mount(None, target, None, flags)
+
+
+def lock_in(level, run_id):
+    """In the process that runs student code, last step before it: into the new root, and no
+    privilege left (a per-run uid as root; no capabilities in a user namespace)."""
+    if level == "none":
+        _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+        return
+    os.chroot(ROOT)
+    os.chdir("/")
+    if level == "namespaces":
+        uid = UID_BASE + run_id
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        if os.getuid() != uid or os.geteuid() != uid:
+            raise RuntimeError("could not switch to the sandbox user")
+    else:
+        for cap in range(64):
+            if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+                break
+        header = (ctypes.c_uint32 * 2)(0x20080522, 0)   # _LINUX_CAPABILITY_VERSION_3, this thread
+        data = (ctypes.c_uint32 * 6)()                   # effective, permitted, inheritable: none
+        _check(_libc.capset(header, data), "capset")
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    _check(_libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "dumpable")
+
+
+def die_with_parent(parent_pid):
+    """SIGKILL when the parent goes; if it is already gone, now."""
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def own_processes():
+    """Tasks of our uid (what RLIMIT_NPROC counts), read while /proc is still in sight."""
+    uid, count = os.getuid(), 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                if os.stat(f"/proc/{name}").st_uid == uid:
+                    count += len(os.listdir(f"/proc/{name}/task"))
+            except OSError:
+                pass
+    return count

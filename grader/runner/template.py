@@ -1,0 +1,210 @@
+"""Runs jobs through the clean template (clean_room.server): Linux and macOS.
+
+The template is started once per grader process, with an empty environment, and asked to fork
+a child per run. Its start costs one numpy import (started early, it overlaps the grader's own
+start); each run then costs a fork or three, not an interpreter.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import socket
+import subprocess
+import time
+
+from .boot import boot_command
+
+KILL_GRACE = 10.0     # seconds to wait for the template to report a killed run's end
+
+
+class TemplateGone(RuntimeError):
+    pass
+
+
+class Template:
+    def __init__(self, hide=()):
+        self.owner = os.getpid()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = {"CLEAN_ROOM_HIDE": json.dumps([str(h) for h in hide]), "LANG": "C.UTF-8",
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        debug = os.environ.get("GRADER_DEBUG_TEMPLATE") == "1"
+        self.process = subprocess.Popen(
+            boot_command("clean_room.server", str(os.getpid()), str(theirs.fileno())),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=None if debug else subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
+            env=env, start_new_session=True, cwd="/")
+        theirs.close()
+        self.sock = ours
+        self.level = None
+        self.runs = 0
+
+    def wait_ready(self):
+        """The isolation level the template found ('namespaces', 'userns', 'none')."""
+        if self.level is None:
+            self.level = self._receive(60.0)["level"]
+        return self.level
+
+    def _receive(self, timeout):
+        ready, _, _ = select.select([self.sock], [], [], max(0.0, timeout))
+        if not ready:
+            raise TemplateGone("the sandbox's template did not answer")
+        try:
+            data = self.sock.recv(1 << 16)
+        except OSError:
+            data = b""
+        if not data:
+            raise TemplateGone("the sandbox's template process ended")
+        return json.loads(data)
+
+    def close(self):
+        if os.getpid() != self.owner:
+            return
+        try:
+            self.sock.close()
+        finally:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def run(self, supervisor, job_line, student_dir, deadline, tmp_mb=16):
+        """Runs one job; fills the supervisor. Raises TemplateGone if the template failed."""
+        self.wait_ready()
+        self.runs += 1
+        run_id = self.runs
+        ans_r, ans_w = os.pipe()
+        job_r, job_w = os.pipe()
+        out_r, out_w = os.pipe()
+        try:
+            request = {"run": run_id, "student_dir": student_dir, "tmp_mb": tmp_mb}
+            try:
+                socket.send_fds(self.sock, [json.dumps(request).encode()], [ans_w, job_r, out_w])
+            except OSError as exc:
+                raise TemplateGone(f"the sandbox's template cannot be reached: {exc.strerror}") from None
+        finally:
+            for fd in (ans_w, job_r, out_w):
+                os.close(fd)
+        try:
+            reply = self._receive(KILL_GRACE)
+            if "failed" in reply:
+                supervisor.grader_failed = reply["error"]
+                return
+            self._supervise(supervisor, run_id, ans_r, job_w, out_r, job_line, deadline)
+        finally:
+            for fd in (ans_r, job_w, out_r):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+    def _supervise(self, sup, run_id, ans_r, job_w, out_r, job_line, deadline):
+        os.set_blocking(job_w, False)
+        sup.to_child[:0] = job_line
+        poller = select.poll()
+        poller.register(ans_r, select.POLLIN)
+        poller.register(out_r, select.POLLIN)
+        poller.register(self.sock, select.POLLIN)
+        writing = False
+        open_pipes = {ans_r, out_r}
+        exited = False
+        while not sup.finished and not exited:   # pipes closed: the end is near, or the clock's
+            if sup.to_child and not writing:
+                poller.register(job_w, select.POLLOUT)
+                writing = True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                sup.timed_out = True
+                break
+            for fd, event in poller.poll(max(1, int(remaining * 1000 + 0.999))):
+                if fd == job_w:
+                    try:
+                        sent = os.write(job_w, sup.to_child[:1 << 16])
+                        del sup.to_child[:sent]
+                    except BlockingIOError:
+                        pass
+                    except OSError:
+                        sup.to_child.clear()   # the child closed its job channel: its business
+                    if not sup.to_child:
+                        poller.unregister(job_w)
+                        writing = False
+                elif fd == self.sock.fileno():
+                    exited = self._exited(sup, run_id)
+                elif not self._read(sup, fd, fd == ans_r):
+                    poller.unregister(fd)
+                    open_pipes.discard(fd)
+        if not exited:
+            self._send({"kill": run_id})
+            end = time.monotonic() + KILL_GRACE
+            while not exited:
+                exited = self._exited(sup, run_id, end - time.monotonic())
+        for fd, answers in ((out_r, False), (ans_r, True)):
+            os.set_blocking(fd, False)
+            for _ in range(10_000):
+                if not self._read(sup, fd, answers):
+                    break
+
+    def _read(self, sup, fd, answers):
+        try:
+            data = os.read(fd, 1 << 20 if answers else 1 << 16)
+        except BlockingIOError:
+            return False
+        except OSError:
+            return False
+        if not data:
+            return False
+        if answers:
+            sup.answer_bytes_in(data)
+        else:
+            sup.output_bytes(data)
+        return True
+
+    def _exited(self, sup, run_id, timeout=0.0):
+        message = self._receive(timeout)
+        if message.get("exited") == run_id:
+            sup.returncode = message["status"]
+            return True
+        return False
+
+    def _send(self, message):
+        try:
+            self.sock.send(json.dumps(message).encode())
+        except OSError as exc:
+            raise TemplateGone(f"the sandbox's template cannot be reached: {exc.strerror}") from None
+
+
+_template: Template | None = None
+_hide: tuple = ()
+
+
+def set_hidden(paths):
+    """Folders masked in the child even if they lie under a system folder (the course's own)."""
+    global _hide
+    _hide = tuple(str(p) for p in paths)
+
+
+def shared_template():
+    """This process's template, started on first use (a forked batch worker starts its own)."""
+    global _template
+    if _template is None or _template.owner != os.getpid() or _template.process.poll() is not None:
+        if _template is not None and _template.owner == os.getpid():
+            _template.close()
+        _template = Template(_hide)
+        import atexit
+        atexit.register(_template.close)
+    return _template
+
+
+def forget():
+    """Drop a template that failed, so the next run starts a new one."""
+    global _template
+    if _template is not None and _template.owner == os.getpid():
+        try:
+            _template.process.kill()
+        except OSError:
+            pass
+        _template.close()
+    _template = None
+
+
