@@ -71,7 +71,7 @@ def main():
                         poller.register(pidfd, select.POLLIN)
                         _send(sock, {"started": message["run"], "pid": pid})
                 elif "kill" in message and message["kill"] in running:
-                    _kill(running[message["kill"]])
+                    _stop_run(running[message["kill"]], level)
             elif fd in pidfds:
                 run, pid = pidfds.pop(fd)
                 poller.unregister(fd)
@@ -89,12 +89,32 @@ def _send(sock, message):
         os._exit(0)
 
 
+def _kill_one(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
 def _kill(pid):
     for kill in (os.killpg, os.kill):
         try:
             kill(pid, signal.SIGKILL)
         except OSError:
             pass
+
+
+def _stop_run(pid, level):
+    """Ends a run. With namespaces the outer process is asked (SIGUSR1) to kill the namespace's
+    init and wait for it: the kernel lets init go only once every process in its namespace is
+    gone, so when the outer's end is reported, nothing of the run is left."""
+    if level == "none":
+        _kill(pid)
+        return
+    try:
+        os.kill(pid, signal.SIGUSR1)
+    except OSError:
+        pass
 
 
 def _stop(running):
@@ -124,7 +144,7 @@ def _outer(message, fds, level, plan, template, sock):
     child.close_all_but({0, 1, 2, answer_fd, job_fd, out_fd})
     os.setsid()
     isolation.die_with_parent(template)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGPIPE):
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGPIPE, signal.SIGUSR1):
         signal.signal(sig, signal.SIG_DFL)
     run_id = os.getpid()
     try:
@@ -139,10 +159,14 @@ def _outer(message, fds, level, plan, template, sock):
     if level == "none":
         _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, subreaper=True)
     status_r, status_w = os.pipe()
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
     init = os.fork()
     if init == 0:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
         os.close(status_r)
         _init(level, run_id, nproc, fds, status_w)
+    signal.signal(signal.SIGUSR1, lambda *_: _kill_one(init))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
     for fd in (answer_fd, job_fd, out_fd, status_w):
         os.close(fd)
     data = b""

@@ -109,41 +109,47 @@ class Template:
         writing = False
         open_pipes = {ans_r, out_r}
         exited = False
-        while not sup.finished and not exited:   # pipes closed: the end is near, or the clock's
-            if sup.to_child and not writing:
-                poller.register(job_w, select.POLLOUT)
-                writing = True
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                sup.timed_out = True
-                break
-            for fd, event in poller.poll(max(1, int(remaining * 1000 + 0.999))):
-                if fd == job_w:
-                    try:
-                        sent = os.write(job_w, sup.to_child[:1 << 16])
-                        del sup.to_child[:sent]
-                    except BlockingIOError:
-                        pass
-                    except OSError:
-                        sup.to_child.clear()   # the child closed its job channel: its business
-                    if not sup.to_child:
-                        poller.unregister(job_w)
-                        writing = False
-                elif fd == self.sock.fileno():
-                    exited = self._exited(sup, run_id)
-                elif not self._read(sup, fd, fd == ans_r):
-                    poller.unregister(fd)
-                    open_pipes.discard(fd)
-        if not exited:
-            self._send({"kill": run_id})
-            end = time.monotonic() + KILL_GRACE
-            while not exited:
-                exited = self._exited(sup, run_id, end - time.monotonic())
+        try:
+            while not sup.finished and not exited:   # pipes closed: the end is near, or the clock's
+                if sup.to_child and not writing:
+                    poller.register(job_w, select.POLLOUT)
+                    writing = True
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    sup.timed_out = True
+                    break
+                for fd, event in poller.poll(max(1, int(remaining * 1000 + 0.999))):
+                    if fd == job_w:
+                        self._write(sup, job_w)
+                        if not sup.to_child:
+                            poller.unregister(job_w)
+                            writing = False
+                    elif fd == self.sock.fileno():
+                        exited = self._exited(sup, run_id)
+                    elif not self._read(sup, fd, fd == ans_r):
+                        poller.unregister(fd)
+                        open_pipes.discard(fd)
+        finally:   # also when the grader itself is interrupted: the run never outlives this call
+            if not exited:
+                self._send({"kill": run_id})
+                end = time.monotonic() + KILL_GRACE
+                while not exited:
+                    exited = self._exited(sup, run_id, end - time.monotonic())
         for fd, answers in ((out_r, False), (ans_r, True)):
             os.set_blocking(fd, False)
             for _ in range(10_000):
                 if not self._read(sup, fd, answers):
                     break
+
+    @staticmethod
+    def _write(sup, job_w):
+        try:
+            sent = os.write(job_w, sup.to_child[:1 << 16])
+            del sup.to_child[:sent]
+        except BlockingIOError:
+            pass
+        except OSError:
+            sup.to_child.clear()   # the child closed its job channel: its own business
 
     def _read(self, sup, fd, answers):
         try:

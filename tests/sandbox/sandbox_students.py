@@ -30,7 +30,12 @@ def children():
     from grader.runner import template
     keep = template._template.process.pid if template._template is not None else None
     found = [pid for pid in _children_of(os.getpid()) if pid != keep]
-    return found + (_children_of(keep) if keep else [])
+    todo = _children_of(keep) if keep else []
+    while todo:   # everything below the template: no run may leave a process
+        pid = todo.pop()
+        found.append(pid)
+        todo += _children_of(pid)
+    return found
 
 
 def _children_of(pid):

@@ -98,7 +98,7 @@ def test_an_exception_does_not_stop_later_calls_and_lines_point_at_the_student_f
     assert helper.type == "ValueError" and helper.message == "negative: -1"
     assert helper.line == 6 and helper.source_line == 'raise ValueError(f"negative: {x}")'
     assert not helper.not_implemented
-    assert "line 10, in f" in helper.traceback and "student_process" not in helper.traceback
+    assert "line 10, in f" in helper.traceback and "clean_room" not in helper.traceback
     matmul = out.results[2].error
     assert matmul.type == "ValueError" and matmul.line == 14 and matmul.source_line == "return a @ b"
     missing = out.results[3].error
@@ -151,8 +151,7 @@ def test_each_call_gets_its_own_copy_of_shared_arguments(tmp_path, work_base):
     assert np.array_equal(shared, np.zeros(3))
 
 
-def test_redirects_replace_earlier_exercises_and_siblings_are_not_importable(
-        tmp_path, work_base):
+def test_black_boxes_replace_earlier_exercises_and_siblings_are_not_importable(tmp_path, work_base):
     student(tmp_path, """
         def sigmoid(z):
             return "the student's own ex01, which must not be used"
@@ -160,10 +159,10 @@ def test_redirects_replace_earlier_exercises_and_siblings_are_not_importable(
     student(tmp_path, "VALUE = 'a sibling file'\n", "ex02_neuron.py")
     path = student(tmp_path, """
         import sys
-        from ex01_activations import sigmoid, MARK
+        from ex01_activations import sigmoid
 
         def forward(z):
-            return sigmoid(z), MARK
+            return sigmoid(z)
 
         def sibling():
             import ex02_neuron
@@ -171,26 +170,73 @@ def test_redirects_replace_earlier_exercises_and_siblings_are_not_importable(
 
         def folders():
             return [p for p in sys.path if isinstance(p, str)]
+
+        def code():
+            return sigmoid.__code__.co_consts, sigmoid.__doc__
     """, "ex03_forward.py")
+    asked = []
 
     def reference_sigmoid(z):
+        asked.append(z)
         return 1 / (1 + np.exp(-z))
 
     out = run_student(path, "ex03_forward",
-                      [Call("forward", (np.array([0.0, 2.0]),)), Call("sibling"), Call("folders")],
-                      redirects={"ex01_activations": {"sigmoid": reference_sigmoid, "MARK": 42}})
+                      [Call("forward", (np.array([0.0, 2.0]),)), Call("sibling"), Call("folders"), Call("code")],
+                      black_boxes={"ex01_activations": {"sigmoid": reference_sigmoid}})
     assert out.status == "ok", out.reason
-    value, mark = out.results[0].value
-    assert np.allclose(value, [0.5, 1 / (1 + np.exp(-2.0))]) and mark == 42
+    assert np.allclose(out.results[0].value, [0.5, 1 / (1 + np.exp(-2.0))])
+    assert len(asked) == 1 and np.array_equal(asked[0], [0.0, 2.0])   # computed here, in the grader
     err = out.results[1].error
     assert err.type == "ModuleNotFoundError" and "ex02_neuron" in err.message
     assert err.line == 9
     folders = out.results[2].value
     assert str(tmp_path) not in folders and "" not in folders
+    consts, doc = out.results[3].value
+    assert "1 / (1 + np.exp(-z))" not in str(consts) and "grader" in doc   # a proxy: no course code
     assert_parent_fine(tmp_path)
 
 
-def test_without_a_redirect_an_earlier_exercise_is_an_import_error(tmp_path, work_base):
+def test_a_black_box_that_raises_raises_in_the_child_and_others_are_refused(tmp_path, work_base):
+    path = student(tmp_path, """
+        from ex06_output_layer import dz2
+
+        def wrong_shapes():
+            try:
+                dz2(1, "x")
+            except TypeError as exc:
+                return "TypeError: " + str(exc)
+
+        def forge():
+            import clean_room.child as c
+            c._channel.send({"ask": 99, "module": "ex08_backward", "function": "backward",
+                             "args": c._encode(()), "kwargs": c._encode({})})
+            return c._channel.receive()
+    """, "ex08_backward.py")
+
+    def dz2(y_hat, y):
+        return (y_hat - y) / 2
+
+    out = run_student(path, "ex08_backward", [Call("wrong_shapes"), Call("forge")],
+                      black_boxes={"ex06_output_layer": {"dz2": dz2}}, timeout=10)
+    assert out.results[0].value.startswith("TypeError: ")
+    assert out.status == "crashed" and "does not import" in out.reason   # backward was never offered
+    assert_parent_fine(tmp_path)
+
+
+def test_exercise_modules_can_be_given_as_source(tmp_path, work_base):
+    path = student(tmp_path, """
+        from ex05_losses import double
+
+        def twice(x):
+            return double(x)
+    """, "ex10_training.py")
+    out = run_student(path, "ex10_training", [Call("twice", (21,))],
+                      sources={"ex05_losses": "def double(x):\n    return 2 * x\n"})
+    assert out.status == "ok", out.reason
+    assert out.results[0].value == 42
+
+
+def test_without_a_black_box_an_earlier_exercise_is_an_import_error(tmp_path, work_base):
     student(tmp_path, "def sigmoid(z):\n    return z\n", "ex01_activations.py")
     path = student(tmp_path, "from ex01_activations import sigmoid\n", "ex03_forward.py")
     out = run_student(path, "ex03_forward", [Call("forward")])
@@ -200,43 +246,17 @@ def test_without_a_redirect_an_earlier_exercise_is_an_import_error(tmp_path, wor
     assert out.reason.startswith("raised ModuleNotFoundError at line 1 while the file was imported")
 
 
-def test_the_grader_and_reference_are_not_importable(tmp_path, work_base):
+def test_the_grader_reference_and_solutions_are_not_there_to_import(tmp_path, work_base):
     path = student(tmp_path, """
         def cheat(name):
             __import__(name)
             return "imported " + name
     """)
-    calls = [Call("cheat", (name,)) for name in ("reference", "grader.sandbox", "solutions")]
+    calls = [Call("cheat", (name,)) for name in ("reference", "grader", "grader.engine", "solutions", "exercises")]
     out = run_student(path, "ex06_output_layer", calls)
-    for result in out.results:
-        assert result.error is not None and result.error.type == "ModuleNotFoundError"
-        assert "not available" in result.error.message
-
-
-def test_trusted_code_passed_in_redirects_may_still_import_the_reference(tmp_path, work_base):
-    import grader
-    # A function whose code lives in the grader's folder (as a reference function's does)
-    # and imports the reference lazily, when called.
-    trusted_file = os.path.join(os.path.dirname(grader.__file__), "lazy_helper.py")
-    namespace = {}
-    exec(compile("def lazy_sigmoid(z):\n    import reference\n    return reference.sigmoid(z)\n",
-                 trusted_file, "exec"), namespace)
-    path = student(tmp_path, """
-        from ex01_activations import lazy_sigmoid
-
-        def forward(z):
-            return lazy_sigmoid(z)
-
-        def cheat(z):
-            import reference
-            return reference.sigmoid(z)
-    """, "ex03_forward.py")
-    out = run_student(path, "ex03_forward", [Call("cheat", (0.0,)), Call("forward", (0.0,))],
-                      redirects={"ex01_activations": {"lazy_sigmoid": namespace["lazy_sigmoid"]}})
     assert out.status == "ok", out.reason
-    assert out.results[0].error.type == "ModuleNotFoundError"
-    assert out.results[1].error is None, out.results[1].error
-    assert out.results[1].value == 0.5
+    for result in out.results:
+        assert result.error is not None and result.error.type == "ModuleNotFoundError", result
 
 
 def test_function_specs_are_rebuilt_in_the_child(tmp_path, work_base):
