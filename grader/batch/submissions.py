@@ -24,6 +24,7 @@ from pathlib import Path
 from ..catalog import load_catalog
 
 MAX_MEMBERS = 1000               # zip members (the central directory is read, nothing more)
+MAX_ENTRIES = 1000               # entries at the top of a submission folder that are looked at
 MAX_ZIP_BYTES = 50 << 20         # size of a .zip on disk, and its declared uncompressed total
 MAX_FILE_BYTES = 1 << 20         # one exercise file, declared and actually read
 MAX_RATIO = 200                  # uncompressed / compressed size of an exercise file in a zip
@@ -174,7 +175,8 @@ def stage(submission, staging):
 
 def _choose(candidates, where_order):
     """The candidate folder holding the most exercise files (ties: the order looked in)."""
-    best = max(where_order, key=lambda w: (len(candidates.get(w, ())), -where_order.index(w)))
+    rank = {w: i for i, w in enumerate(where_order)}   # linear: a folder may hold thousands of folders
+    best = max(where_order, key=lambda w: (len(candidates.get(w, ())), -rank[w]))
     if not candidates.get(best):
         raise SubmissionError(NO_FILES)
     others = [w for w in where_order if w != best and candidates.get(w)]
@@ -199,7 +201,13 @@ def _looked_at(top_dirs):
 def _from_folder(folder):
     wanted = exercise_files()
     try:
-        top = [e for e in os.scandir(folder)]
+        with os.scandir(folder) as entries:
+            top = []
+            for entry in entries:
+                top.append(entry)
+                if len(top) > MAX_ENTRIES:
+                    raise SubmissionError(f"more than {MAX_ENTRIES} files and folders at its top: "
+                                          "hand in the exercise files, not a whole disk")
     except OSError as exc:
         raise SubmissionError(f"cannot read the folder: {exc.strerror}")
     if not [e for e in top if e.name not in (".DS_Store",)]:

@@ -94,6 +94,21 @@ def test_folder_files_are_found_at_every_allowed_depth(subs, tmp_path, inside):
     assert result.ok and result.found_in == inside and len(result.files) == len(FILES)
 
 
+def test_many_folders_are_looked_at_once_each_and_too_many_are_refused(subs, tmp_path):
+    many = subs / "many"
+    copy_solutions(many / f"w{sm.MAX_ENTRIES - 20:04d}")   # the files, behind hundreds of folders
+    for i in range(sm.MAX_ENTRIES - 20):
+        (many / f"w{i:04d}").mkdir()
+    result = staged(tmp_path, many)
+    assert result.ok and len(result.files) == len(FILES)
+    flood = subs / "flood"
+    copy_solutions(flood)
+    for i in range(25_000):
+        (flood / f"d{i:05d}").mkdir()
+    result = staged(tmp_path, flood)
+    assert not result.ok and result.reason.startswith(f"more than {sm.MAX_ENTRIES} files and folders")
+
+
 def test_two_levels_deeper_is_too_deep(subs, tmp_path):
     zip_path = make_zip(subs / "deep.zip", all_solutions("a/b/c/"))
     assert staged(tmp_path, zip_path).reason == sm.NO_FILES
