@@ -10,7 +10,6 @@ next to the student's files.
 from __future__ import annotations
 
 import math
-import os
 import re
 import shutil
 import tempfile
@@ -53,22 +52,14 @@ class Demo:
 
 def _sandbox_run(folder, calls):
     """Runs calls = [(function, args, kwargs)] on the student's own exercises in one sandbox run,
-    with nothing redirected to the reference, and returns one answer per call (or DemoError).
-
-    What runs is a small driver, staged in `folder` with a copy of the student's files, that
-    imports their functions. This is the only place that knows the sandbox's API, in its two
-    forms while the clean room replaces the forked sandbox: the clean room makes the student's
-    other files importable itself (student_imports); the forked sandbox keeps the student's
-    folder off sys.path, and the driver puts the copy back on it.
+    with nothing standing in for their earlier exercises, and returns one answer per call (or
+    DemoError). What runs is a small driver, staged in `folder` with a copy of the student's
+    files, that imports their functions. The only place that knows the sandbox's API.
     """
-    try:
-        from .runner import Call, run_student
-        options = {"student_imports": True}
-    except ImportError:
-        from .sandbox import Call, run_student
-        options = {"redirects": {}}
+    from .runner import Call, run_student
+
     outcome = run_student(folder / f"{DRIVER}.py", DRIVER, [Call(f, a, k) for f, a, k in calls],
-                          timeout=TIMEOUT, **options)
+                          student_imports=True, timeout=TIMEOUT)
     if outcome.status == "import-error" and outcome.import_error is not None:
         raise DemoError(_blame(outcome.import_error, "loading your files"))
     if outcome.status != "ok":
@@ -104,20 +95,16 @@ def _blame(error, running):
 
 
 def _stage(student):
-    """A world-readable copy of the student's exercise files, with the driver: the sandbox's user
-    (when grading as root) may not read the student's own folder, and nothing is written there."""
+    """A copy of the student's exercise files with the driver beside them, so that nothing is
+    written into the student's folder."""
     folder = Path(tempfile.mkdtemp(prefix="grade-demo-"))
-    os.chmod(folder, 0o755)
     for e in load_catalog():
         if (student / e.file).is_file():
             shutil.copyfile(student / e.file, folder / e.file)
-            os.chmod(folder / e.file, 0o644)
     (folder / f"{DRIVER}.py").write_text(
         '"""Written by grade demo: the student\'s own functions, from their own files."""\n'
-        f"import sys\nsys.path.insert(0, {str(folder)!r})\n"
-        "from ex10_training import standardize, train, predict  # noqa: E402\n"
-        "from ex03_forward import forward  # noqa: E402\n")
-    os.chmod(folder / f"{DRIVER}.py", 0o644)
+        "from ex10_training import standardize, train, predict\n"
+        "from ex03_forward import forward\n")
     return folder
 
 
