@@ -67,7 +67,8 @@ _isinstance = isinstance
 _errstate = np.errstate
 
 FSIZE_LIMIT = 16 << 20
-NPROC_LIMIT = 64
+NPROC_LIMIT = 16
+NOFILE_LIMIT = 256
 RESERVE_BYTES = 8 << 20       # address space set aside to report a MemoryError
 MESSAGE_LIMIT = 2_000
 TRACEBACK_LIMIT = 8_000
@@ -131,8 +132,9 @@ _reserve = None
 _current = None     # the index of the call running, None during the import
 
 
-def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False):
-    """The child's whole life after isolation. Never returns."""
+def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False, before_student=None):
+    """The child's whole life after isolation. Never returns. before_student(job): a last step
+    of set-up, once the job is known (the portable runner drops root there)."""
     global _channel
     _channel = _Channel(answer_fd, job_fd)
     try:
@@ -142,10 +144,15 @@ def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False):
         _channel.answer_id = (st.st_dev, st.st_ino)
         job = _channel.receive()
         calls = job_from_plain(job)
+        sys.argv[:] = [job["file"]]   # nothing of how the grader started the template
+        sys.orig_argv[:] = [os.path.basename(sys.executable)]
+        if before_student is not None:
+            before_student(job)
         _environment(job["tmp_dir"], posix)
         if posix:
             _limits(job, subreaper)
         _black_boxes(job)
+        job["sources"] = {}   # compiled into their modules; the text is not kept about
         prepared = [(_fresh(c.args), _fresh(c.kwargs)) for c in calls]
     except _BaseException as exc:  # noqa: BLE001 - no student code has run yet
         try:
@@ -237,6 +244,7 @@ def _limits(job, subreaper):
     _set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
     _set_limit(resource.RLIMIT_CORE, 0)
     _set_limit(resource.RLIMIT_FSIZE, FSIZE_LIMIT)
+    _set_limit(resource.RLIMIT_NOFILE, NOFILE_LIMIT)
     if subreaper:
         import ctypes
         ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER: orphans stay ours

@@ -188,6 +188,74 @@ def lock_in(level, run_id):
     _check(_libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "dumpable")
 
 
+CGROUPS = "/sys/fs/cgroup"
+
+
+def cgroup_paths(run_id):
+    """The per-run cgroup folders (cgroup v1 memory and pids hierarchies, under this process's
+    own cgroups), where the machine has them."""
+    paths = []
+    try:
+        with open("/proc/self/cgroup") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return paths
+    for line in lines:
+        _, controllers, where = line.split(":", 2)
+        for controller in ("memory", "pids"):
+            if controller in controllers.split(","):
+                base = os.path.join(CGROUPS, controller, where.lstrip("/"))
+                if os.path.isdir(base):
+                    paths.append(os.path.join(base, f"grade-run-{run_id}"))
+    return paths
+
+
+def join_cgroups(run_id, memory_bytes, processes):
+    """Puts this process (and so the whole run) in cgroups of its own: the memory of all its
+    processes together, page cache and memfds included, and their number, are capped. Root
+    only, best effort: where cgroups cannot be made, the per-process limits still hold."""
+    limits = {"memory": ("memory.limit_in_bytes", memory_bytes), "pids": ("pids.max", processes)}
+    for path in cgroup_paths(run_id):
+        name, value = limits[_controller(path)]
+        try:
+            os.mkdir(path)
+            with open(os.path.join(path, name), "w") as f:
+                f.write(str(value))
+            with open(os.path.join(path, "cgroup.procs"), "w") as f:
+                f.write("0")
+        except OSError:
+            pass
+
+
+def _controller(path):
+    return path[len(CGROUPS) + 1:].split("/", 1)[0]
+
+
+def remove_cgroups(run_id="*"):
+    """After the run's last process is gone (the template, once it has reaped the run). With
+    "*", every run's that is empty: what a killed template left (one still in use is refused)."""
+    for path in cgroup_paths(run_id):
+        for found in glob.glob(path):
+            try:
+                os.rmdir(found)
+            except OSError:
+                pass
+
+
+_KEYCTL = {"x86_64": 250, "aarch64": 219, "i686": 288, "i386": 288, "armv7l": 311, "ppc64le": 311,
+           "s390x": 280, "riscv64": 219}
+KEYCTL_JOIN_SESSION_KEYRING = 1
+
+
+def new_session_keyring():
+    """A fresh, empty session keyring: the kernel keys the grader's session holds (tokens that
+    `keyctl` can read) are not inherited. Best effort: unknown architectures keep theirs."""
+    import platform
+    number = _KEYCTL.get(platform.machine())
+    if number is not None:
+        _libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None)
+
+
 def die_with_parent(parent_pid):
     """SIGKILL when the parent goes; if it is already gone, now."""
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -32,6 +32,7 @@ import base64
 import binascii
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +53,16 @@ REPR_LIMIT = 200
 _INT_BITS_LIMIT = 13_000  # ~3900 decimal digits: below CPython's int <-> str conversion limit
 
 TAGS = ("__tuple__", "__dict__", "__ndarray__", "__npscalar__", "__bytes__", "__repr__", "__function__")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Text from student code made safe to show: control characters (carriage returns, ANSI
+    escapes, bidi overrides) and lone surrogates written out as \\xNN / \\uNNNN; newlines and
+    tabs kept. Every string `decode` builds has been through it."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 @dataclass(frozen=True)
@@ -281,7 +292,9 @@ def _decode_npscalar(obj):
 
 
 def _decode(obj, depth, functions=False):
-    if obj is None or type(obj) in (bool, int, float, str):
+    if type(obj) is str:
+        return printable(obj)
+    if obj is None or type(obj) in (bool, int, float):
         return obj
     if depth > MAX_DEPTH + 2:
         _fail(f"the data is nested more than {MAX_DEPTH} levels deep")
@@ -335,7 +348,7 @@ def _decode(obj, depth, functions=False):
     if set(obj) != {"__repr__", "__type__"} or not isinstance(obj["__repr__"], str) \
             or not isinstance(obj["__type__"], str):
         _fail("an opaque value must be {\"__repr__\": str, \"__type__\": str}")
-    return Opaque(obj["__type__"][:REPR_LIMIT], obj["__repr__"][:REPR_LIMIT])
+    return Opaque(printable(obj["__type__"][:REPR_LIMIT]), printable(obj["__repr__"][:REPR_LIMIT]))
 
 
 def decode(obj, functions=False):

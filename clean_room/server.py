@@ -5,7 +5,7 @@ a job's inputs (they go straight to the child), so a child has nothing of the gr
 Started by the grader (grader.runner.template) as `python -I -S -c ... PARENT_PID FD` with an
 empty environment; FD is one end of a SOCK_SEQPACKET socket pair. Messages are JSON, one a packet:
 
-    grader -> template   {"run": id, "student_dir": path|null, "tmp_mb": n}
+    grader -> template   {"run": id, "student_dir": path|null, "tmp_mb": n, "memory_mb": n}
                          with three fds: the child's answer channel, job channel and output
                          {"kill": id}
     template -> grader   {"level": "namespaces"|"userns"|"none"}        once, at start
@@ -35,6 +35,11 @@ import numpy.random  # noqa: F401 - lazy in numpy 2; init_params uses it
 from . import child, isolation
 from .protocol import EXIT_HARNESS_FAILED, EXIT_SETUP_FAILED
 
+# A run's processes together may hold memory_mb (each process's own address-space limit) plus
+# this: the child's share of numpy's pages once copied, its 16 MB /tmp, the kernel's buffers.
+CGROUP_ROOM_MB = 192
+
+
 def main():
     hide = json.loads(os.environ.pop("CLEAN_ROOM_HIDE", "[]") or "[]")
     os.environ.clear()
@@ -42,6 +47,8 @@ def main():
     sock = socket.socket(fileno=control_fd)
     isolation.die_with_parent(parent)
     plan = isolation.Plan(hide)
+    if os.geteuid() == 0:
+        isolation.remove_cgroups()   # empty ones a killed template left behind
     gc.freeze()   # the template's objects stay shared with each child, not copied on write
     level = isolation.probe(plan) if sys.platform.startswith("linux") else "none"
     _send(sock, {"level": level})
@@ -78,6 +85,7 @@ def main():
                 os.close(fd)
                 _, status = os.waitpid(pid, 0)
                 running.pop(run, None)
+                isolation.remove_cgroups(pid)
                 _send(sock, {"exited": run, "status": os.waitstatus_to_exitcode(status)})
 
 
@@ -143,10 +151,14 @@ def _outer(message, fds, level, plan, template, sock):
     sock.close()
     child.close_all_but({0, 1, 2, answer_fd, job_fd, out_fd})
     os.setsid()
+    isolation.new_session_keyring()
     isolation.die_with_parent(template)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGPIPE, signal.SIGUSR1):
         signal.signal(sig, signal.SIG_DFL)
     run_id = os.getpid()
+    if os.geteuid() == 0:
+        memory = (int(message.get("memory_mb", 1024)) + CGROUP_ROOM_MB) << 20
+        isolation.join_cgroups(run_id, memory, child.NPROC_LIMIT + 8)
     try:
         if level != "none":
             nproc = child.NPROC_LIMIT + (isolation.own_processes() if level == "userns" else 0)

@@ -65,6 +65,8 @@ def list_(path):
 
 def run_grading(path, numbers, seed, timeout, as_json):
     """Grades and prints; returns True when every graded exercise earned full marks."""
+    from . import runner
+    runner.warm()   # the clean template imports numpy while this process does the same
     from .engine import DEFAULT_TIMEOUT, STUDENT_SEED, check_timeout, grade_folder
     from .feedback import exercise_text, summary_text
     from .progress import record_progress

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import engine
+from .. import engine, runner
 from ..catalog import load_catalog
 from ..feedback import exercise_text, summary_text
 from ..results import to_gradescope
@@ -187,6 +187,10 @@ def run_batch(submissions_dir, out_dir, *, workers=None, timeout=engine.DEFAULT_
     summary = BatchSummary(students=len(submissions), out_dir=out_dir, ignored=ignored,
                            gradebook=out_dir / GRADEBOOK, report=out_dir / REPORT, max_score=records.full_marks())
     stream = sys.stderr if stream is None else stream
+    warning = runner.weak_isolation_warning()
+    if warning:
+        stream.write(f"warning: {warning}\n")
+        stream.flush()
     kept = {}     # out_name -> the bytes of the results.json this run wrote or found valid
     _remove_stale_staging()
     try:

@@ -21,17 +21,9 @@ through `visible`, so it cannot move the cursor, hide a line or break a JSON enc
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def visible(text: str) -> str:
-    """Student text made safe to show: control characters (carriage returns, ANSI escapes,
-    bidi overrides) written out as \\xNN / \\uNNNN, lone surrogates too; newlines and tabs kept."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}",
-                        text)
+from clean_room.plain_data import printable as visible   # one rule for every student string
 
 
 @dataclass

@@ -155,6 +155,7 @@ class Supervisor:
             raise ProtocolError("malformed arguments for a course function")
         reply = {"reply": m["ask"]}
         try:
+            _check_size((args, kwargs), m["function"])
             with np.errstate(all="ignore"):
                 reply["value"] = encode(function(*args, **kwargs))
         except Exception as exc:  # noqa: BLE001 - the student passed something the function refuses
@@ -236,6 +237,33 @@ class Supervisor:
             return "import-error", f"{err.message} while the file was imported"
         message = f": {err.message}" if err.message else ""
         return "import-error", f"raised {err.type}{at} while the file was imported{message}"
+
+
+# Arrays a course function computes on here, in the grader, at most. The tests use arrays of a
+# few hundred numbers; these bounds keep any one call to milliseconds and megabytes, whatever
+# the student passes (dw2 of two (1, 12000) arrays would otherwise be a 1.1 GB product).
+MAX_SIDE = 1024
+MAX_ELEMENTS = 1 << 16
+
+
+def _check_size(value, function):
+    """Raises ValueError (given back to the student's code) for arguments past the bounds."""
+    total, todo = 0, [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, np.ndarray):
+            if any(n > MAX_SIDE for n in item.shape):
+                raise ValueError(f"the course's {function} takes arrays of at most {MAX_SIDE} per side here, "
+                                 f"got shape {item.shape}")
+            total += item.size
+        elif isinstance(item, (list, tuple)):
+            total += len(item)
+            todo.extend(item)
+        elif isinstance(item, dict):
+            total += len(item)
+            todo.extend(item.values())
+        if total > MAX_ELEMENTS:
+            raise ValueError(f"the course's {function} takes at most {MAX_ELEMENTS} numbers in all here")
 
 
 def _seconds(value):

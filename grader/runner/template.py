@@ -69,7 +69,7 @@ class Template:
                 self.process.kill()
                 self.process.wait()
 
-    def run(self, supervisor, job_line, student_dir, deadline, tmp_mb=16):
+    def run(self, supervisor, job_line, student_dir, deadline, tmp_mb=16, memory_mb=1024):
         """Runs one job; fills the supervisor. Raises TemplateGone if the template failed."""
         self.wait_ready()
         self.runs += 1
@@ -78,7 +78,7 @@ class Template:
         job_r, job_w = os.pipe()
         out_r, out_w = os.pipe()
         try:
-            request = {"run": run_id, "student_dir": student_dir, "tmp_mb": tmp_mb}
+            request = {"run": run_id, "student_dir": student_dir, "tmp_mb": tmp_mb, "memory_mb": memory_mb}
             try:
                 socket.send_fds(self.sock, [json.dumps(request).encode()], [ans_w, job_r, out_w])
             except OSError as exc:

@@ -102,11 +102,15 @@ def test_an_exception_names_its_type_message_and_line(solved):
     assert f"at line {line} of your file: return a1.T @ dz2.missing_attribute" in text
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="hiding folders needs root (a private mount namespace)")
-@pytest.mark.parametrize("folder, file", [("solutions", E[5]), ("reference", "losses.py")])
+@pytest.mark.parametrize("folder, file", [("solutions", E[5]), ("reference", "losses.py"), (".git", "HEAD")])
 def test_student_code_cannot_run_the_answers_from_the_graders_disk(solved, folder, file):
-    """Grading as root, the course's solutions/ and the reference's folder are empty for student code."""
+    """In the clean room's namespaces, nothing of the checkout is there for student code."""
+    from grader.runner import isolation_level
+    if isolation_level() not in ("namespaces", "userns"):
+        pytest.skip("no namespaces here: docs/grader.md says what student code can reach")
     answer = COURSE_ROOT / folder / file
+    if not answer.exists():
+        pytest.skip(f"this checkout has no {folder}/{file}")
     (solved / E[5]).write_text(f"import numpy as np\nexec(open({str(answer)!r}).read())\n")
     ex = exercise_scores(solved)[5]
     assert ex.score == 0 and "FileNotFoundError" in ex.reason

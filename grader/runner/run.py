@@ -1,0 +1,169 @@
+"""run_student: one run of student code in the clean room, start to finish (see __init__)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from clean_room.plain_data import FunctionSpec
+from clean_room.protocol import STUDENT_DIR, Call, job_to_plain
+from clean_room import scalar_functions
+
+from . import portable
+from .outcome import CallResult, Outcome, StudentError, visible
+from .staging import remove_tree, stage_files
+from .supervisor import Supervisor
+from .template import TemplateGone, forget, set_hidden, shared_template
+
+ANSWER_LIMIT = 64 << 20        # bytes of answers decoded per run at most
+TMP_MB = 16                    # the private /tmp of a run
+
+
+def runner_kind():
+    """'template' or 'portable' (no fork here, or GRADER_RUNNER=subprocess)."""
+    forced = os.environ.get("GRADER_RUNNER", "").strip().lower()
+    if forced in ("subprocess", "portable") or not hasattr(os, "fork"):
+        return "portable"
+    return "template"
+
+
+def warm():
+    """Starts the template now, so its numpy import overlaps the caller's own start."""
+    if runner_kind() == "template":
+        try:
+            shared_template()
+        except OSError:
+            pass
+
+
+def isolation_level():
+    """What protects the grader from student code here: 'namespaces', 'userns', 'none' (a
+    template without namespaces) or 'portable'."""
+    if runner_kind() == "portable":
+        return "portable"
+    try:
+        return shared_template().wait_ready()
+    except (TemplateGone, OSError):
+        forget()
+        return "portable"
+
+
+WEAK = {
+    "none": ("this machine allows no Linux namespaces (not root, and user namespaces are off): "
+             "student code runs as you and can read or change what you can; see docs/grader.md"),
+    "portable": ("the portable runner is in use (no fork here, or GRADER_RUNNER=subprocess): "
+                 "student code runs as you, without namespaces; see docs/grader.md"),
+}
+
+
+def expected_level():
+    """The level runs will get, found without starting a template (a forked probe): for the
+    one line a batch prints before it starts when student code is not walled in."""
+    if runner_kind() == "portable":
+        return "portable"
+    from .template import _template
+    if _template is not None and _template.level is not None:
+        return _template.level
+    if not sys.platform.startswith("linux"):
+        return "none"
+    from clean_room import isolation
+    return isolation.probe(isolation.Plan())
+
+
+def weak_isolation_warning():
+    """One sentence saying what is not protected here, or None where namespaces hold."""
+    return WEAK.get(expected_level())
+
+
+def run_student(source: Path, module_name: str, calls: list, *,
+                black_boxes: dict | None = None,
+                sources: dict | None = None,
+                student_imports: bool = False,
+                timeout: float = 5.0,
+                memory_mb: int = 1024,
+                output_limit: int = 64_000,
+                answer_limit: int = ANSWER_LIMIT,
+                staged: Path | None = None) -> Outcome:
+    """Imports the student's file in the clean room and runs `calls` there.
+
+    black_boxes: {module name: {function name: callable}}: what `from <module> import <name>`
+    gives the student's file; the callable runs here, in the grader, on the child's request.
+    sources: {module name: source text}: modules given to the child as code instead.
+    student_imports: the student's other files in the same folder are importable instead
+    (the demo; exercises that use the student's own earlier functions).
+    timeout: wall seconds for the import and all calls together. memory_mb: address space the
+    child may add. staged: a folder already staged for this student (the batch stages once).
+    """
+    started = time.monotonic()
+    calls = list(calls)
+    _validate(calls)
+    source = Path(source)
+    try:
+        is_file = source.is_file()
+    except OSError:
+        is_file = False
+    if not is_file:
+        what = "file not found" if not source.exists() else "not a file"
+        return Outcome("missing", [], None, "", f"{what}: {source}", time.monotonic() - started)
+    supervisor = Supervisor(calls, black_boxes, timeout, memory_mb, output_limit, answer_limit)
+    kind = runner_kind()
+    level = isolation_level() if kind == "template" else "portable"
+    made = []
+    try:
+        if staged is None:
+            try:
+                staged = stage_files(source, student_imports)
+            except OSError as exc:
+                return Outcome("missing", [], None, "", f"cannot read {source}: {exc.strerror}",
+                               time.monotonic() - started)
+            made.append(staged)
+        walled = level in ("namespaces", "userns")
+        tmp_dir = "/tmp" if walled else tempfile.mkdtemp(prefix="grade-tmp-")
+        if not walled:
+            made.append(tmp_dir)
+        job = job_to_plain(module_name, source.name, STUDENT_DIR if walled else str(staged), tmp_dir, calls,
+                           {m: list(f) for m, f in (black_boxes or {}).items()}, sources or {}, student_imports,
+                           timeout, memory_mb)
+        line = (_line(job) + "\n").encode("ascii")
+        deadline = started + float(timeout)
+        if level == "portable":
+            portable.run(supervisor, line, deadline)
+        else:
+            try:
+                shared_template().run(supervisor, line, str(staged), deadline, TMP_MB, memory_mb)
+            except TemplateGone as exc:
+                forget()
+                supervisor.grader_failed = str(exc)
+    finally:
+        for folder in made:
+            remove_tree(folder)
+    return supervisor.outcome(time.monotonic() - started, level)
+
+
+def _line(job):
+    return json.dumps(job, allow_nan=True, separators=(",", ":"))
+
+
+def _validate(calls):
+    for call in calls:
+        if not isinstance(call, Call):
+            raise TypeError(f"calls must be Call objects, got {type(call).__name__}")
+        _check_specs(call.args)
+        _check_specs(call.kwargs)
+
+
+def _check_specs(value):
+    if isinstance(value, FunctionSpec):
+        if value.name not in scalar_functions.FUNCTIONS:
+            raise ValueError(f"unknown scalar function {value.name!r}; the known ones are "
+                             f"{', '.join(sorted(scalar_functions.FUNCTIONS))}")
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _check_specs(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _check_specs(v)
+
