@@ -331,6 +331,8 @@ path = folder / "ex06_output_layer.py"
 path.write_text(STUDENT)
 first = run_student(path, "ex06_output_layer", [Call("find", ("instructor-token",)), Call("plant")], timeout=30)
 second = run_student(path, "ex06_output_layer", [Call("find", ("planted-by-mallory",))], timeout=30)
+import shutil
+shutil.rmtree(folder)
 print(json.dumps({"isolation": first.isolation,
                   "token": first.results[0].value, "planted": first.results[1].value,
                   "next run reads": second.results[0].value}))
@@ -464,6 +466,8 @@ def f():
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss << 10
 out = run_student(path, exercise.module, [Call("f")], timeout=60, black_boxes=boxes)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss << 10
+import shutil
+shutil.rmtree(folder)
 print(json.dumps({"grew": after - before, "status": out.status}))
 """
 
