@@ -1,29 +1,22 @@
-"""The building blocks of hidden tests: a test is a list of sandbox calls plus a judge.
+"""The building blocks of hidden tests: a test is a list of calls plus a judge given as data.
 
-The calls go to the student's code in a child process; the judge runs here, in the grader's
-process, on the plain-data answers that came back, and compares them with the reference.
+This side generates: it draws inputs, asks the reference for the expected answers and each named
+mistake's answer, and hands them to a `Judge` (grader/judge/), which is reference-free. The calls
+go to the student's code in a child process; the judge runs in the grader's process on the
+plain-data answers that came back. The student kit stores what is generated here at seed 1 and
+judges it with the same code (grader/public.py).
 """
+import copy
 import inspect
-import re
-from collections import Counter
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 import reference
-from ..catalog import load_catalog
-from ..compare import compare, describe, key_list, same_form, shape_text, show
-from ..mistakes import recognize
-from ..numeric import relative_error
-from clean_room.protocol import Call, FunctionSpec
-
-
-@dataclass
-class Verdict:
-    passed: bool
-    output: str = ""
-    diagnosis: str = ""
+from clean_room.protocol import Call
+from ..judge import Judge, Verdict, first_failure, params_problem  # noqa: F401  (the exercises' modules use them)
 
 
 @dataclass
@@ -31,7 +24,7 @@ class HiddenTest:
     name: str
     points: float
     calls: list
-    judge: Callable   # (list of CallResult, one per call) -> Verdict
+    judge: Callable   # a Judge: (list of CallResult, one per call) -> Verdict
     mistakes: tuple = field(default=())    # the named mistakes its feedback can recognize
 
 
@@ -39,169 +32,31 @@ def arg_names(function):
     return list(inspect.signature(getattr(reference, function)).parameters)
 
 
-def brief(value):
-    if isinstance(value, np.ndarray):
-        return shape_text(value.shape) if value.size > 4 else show(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} {brief(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, FunctionSpec):
-        return f"f = {value.name}"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return repr(value)
+def names_of(functions):
+    """{function: its parameter names}: what the judge needs to write 'dz2(y_hat (3, 1), y (3, 1))'."""
+    return {f: arg_names(f) for f in sorted(set(functions))}
 
 
-def call_text(function, args):
-    """'dz2(y_hat (3, 1), y (3, 1))': what was called, on which shapes."""
-    names = arg_names(function)
-    parts = [f"{names[i] if i < len(names) else '?'} {brief(a)}" for i, a in enumerate(args)]
-    return f"{function}({', '.join(parts)})"
+def mistake_answers(mistakes, args):
+    """[(label, what a student making that mistake returns for args)], leaving out the mistakes
+    whose model does not apply to these inputs (it raises)."""
+    out = []
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for mistake in mistakes:
+            try:
+                out.append((mistake.label, mistake.wrong(*copy.deepcopy(args))))
+            except Exception:  # a mistake model that does not apply to these inputs
+                continue
+    return out
 
 
-def error_text(function, err):
-    """A student exception as one or two lines: type, message, the line of their file."""
-    if err.not_implemented:
-        return f"{function} is not started: it still raises NotImplementedError"
-    text = f"{function} raised {err.type}: {err.message}"
-    if err.line:
-        text += f"\n  at line {err.line} of your file: {err.source_line}"
-    return text
+def judged_test(name, points, calls, kind, data, mistakes=()):
+    """A HiddenTest whose judge is `kind` (grader/judge/kinds.py) reading `data` (plain data).
 
-
-def error_diagnosis(err):
-    msg = err.message
-    if err.type == "UnboundLocalError":
-        return unbound_diagnosis(msg)
-    if err.type == "ValueError" and ("matmul" in msg or "not aligned" in msg):
-        return "a matrix product with mismatched shapes: check which operand needs .T"
-    if err.type == "ValueError" and "broadcast" in msg:
-        return "shapes that do not broadcast: compare each operand's shape with the docstring"
-    if err.type == "FloatingPointError":
-        return ("an overflow (or a division by zero) in NumPy at an extreme input: e^1000 does not fit in a "
-                "float; compute with e^(-|z|), which never overflows")
-    if err.type == "KeyError":
-        return "a dict key that does not exist: the keys are \"W1\", \"b1\", \"W2\", \"b2\" (and \"z1\", \"a1\", \"z2\", \"y_hat\" in the cache)"
-    return ""
-
-
-def unbound_diagnosis(message):
-    """Why a local variable had no value: most often a result stored under the name of an
-    imported exercise function (dz2 = dz2(y_hat, y)), which makes that name local everywhere."""
-    found = re.search(r"local variable '(\w+)'", message)
-    if not found:
-        return ""
-    name = found.group(1)
-    home = next((e.file for e in load_catalog() if name in e.functions), None)
-    if home is None:
-        return (f"{name} is read before it has a value: a name assigned anywhere in a function is local to all "
-                f"of it; give {name} its value before the first use")
-    other = f"g_{name[1:]}" if name[0] == "d" and len(name) <= 3 else f"{name}_out"
-    return (f"you assigned to {name}, the name of the function you import from {home}: the assignment makes "
-            f"{name} a local variable of the whole function, so calling {name}(...) fails; "
-            f"name the result differently, e.g. {other}")
-
-
-def same_data(a, b):
-    """Exact equality of plain data, NaN equal to NaN: used to see whether inputs were changed."""
-    if isinstance(a, FunctionSpec):
-        return True
-    if isinstance(a, np.ndarray):
-        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(same_data(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return isinstance(b, (list, tuple)) and len(a) == len(b) and all(same_data(x, y) for x, y in zip(a, b))
-    return a == b or (a != a and b != b)
-
-
-def changed_inputs(function, args, result):
-    """The names of the arguments the student's function changed in place."""
-    if result.args_after is None:
-        return []
-    after = result.args_after[0]
-    names = arg_names(function)
-    return [names[i] for i, (a, b) in enumerate(zip(args, after)) if not same_data(a, b)]
-
-
-PARAM_SHAPES = {"W1": lambda d, h, o: (d, h), "b1": lambda d, h, o: (1, h),
-                "W2": lambda d, h, o: (h, o), "b2": lambda d, h, o: (1, o)}
-
-
-def params_problem(params, d, h, o=1):
-    """What is wrong with a parameters dict for a d-h-o network, as (message, diagnosis), or None.
-
-    Only W1, b1, W2, b2 are looked at: other keys a student adds are their own business.
-    """
-    if not isinstance(params, dict):
-        return f"expected a dict of four arrays, got {describe(params)}", ""
-    for key, shape_of in PARAM_SHAPES.items():
-        want = shape_of(d, h, o)
-        if key not in params:
-            return f"the dict has no key {key!r} (its keys: {key_list(params)})", ""
-        value = params[key]
-        if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
-            return (f"{key} should be an array of numbers, got {describe(value)}",
-                    "a list where an array belongs" if isinstance(value, list) else "")
-        if value.shape != want:
-            diagnosis = ("biases are 2-D with one row: np.zeros((1, n)), not np.zeros(n)"
-                         if key.startswith("b") and value.shape == (want[1],) else
-                         f"the shape of {key} is transposed" if value.shape == want[::-1] else "")
-            return f"{key}: expected shape {shape_text(want)}, got {shape_text(value.shape)}", diagnosis
-        if not np.all(np.isfinite(value)):
-            return f"{key} has NaN or inf", ""
-    return None
-
-
-def error_verdict(function, args, err):
-    """The Verdict of a call that raised: what was called, the exception, and a likely cause."""
-    return Verdict(False, f"{call_text(function, args)}\n{error_text(function, err)}", error_diagnosis(err))
-
-
-def inputs_verdict(function, args, result):
-    """Passed when no argument changed; otherwise which did, and how (in place, or by round-off)."""
-    changed = changed_inputs(function, args, result)
-    if not changed:
-        return Verdict(True)
-    head = f"{call_text(function, args)}\nchanged its input {', '.join(changed)}"
-    after = result.args_after[0]
-    names = arg_names(function)
-    slightly = all(_nearly_equal(args[names.index(c)], after[names.index(c)]) for c in changed)
-    return Verdict(False, head + (" by round-off" if slightly else ""), ROUND_OFF if slightly else INPLACE)
-
-
-def _nearly_equal(before, after):
-    return (isinstance(before, np.ndarray) and isinstance(after, np.ndarray) and before.shape == after.shape
-            and np.allclose(before, after, rtol=1e-12, atol=1e-15))
-
-
-ROUND_OFF = ("the input came back changed by round-off: adding h and subtracting it again does not restore "
-             "a float exactly; save old = x[i] first and put it back with x[i] = old")
-INPLACE = ("the inputs were modified in place: an operation like -=, *= or x[i] = ... on an argument "
-           "changes the caller's array; compute a new array instead (or work on a .copy())")
-
-
-def judge_call(function, args, result, expected, *, mistakes=(), n=None, kind="gradient"):
-    """A Verdict for one call: its error, its answer against `expected`, and its inputs left alone."""
-    head = call_text(function, args)
-    if result.error is not None:
-        return error_verdict(function, args, result.error)
-    mismatch = compare(result.value, expected, "the result")
-    if mismatch:
-        diagnosis = mismatch.diagnosis or recognize(result.value, expected, mismatch, args, mistakes, n, kind)
-        return Verdict(False, f"{head}\n{mismatch.message}", diagnosis)
-    return inputs_verdict(function, args, result)
-
-
-def first_failure(verdicts, what):
-    """All cases must pass; report how many failed, and one, preferring the most common named mistake."""
-    bad = [v for v in verdicts if not v.passed]
-    if not bad:
-        return Verdict(True, f"passed on {len(verdicts)} {what}")
-    named = Counter(v.diagnosis for v in bad if v.diagnosis)
-    # the clearest failure: one showing the mistake most of the failing cases share
-    shown = next(v for v in bad if v.diagnosis == named.most_common(1)[0][0]) if named else bad[0]
-    note = f"failed {len(bad)} of {len(verdicts)} {what}; for example:\n"
-    return Verdict(False, note + shown.output, shown.diagnosis)
+    mistakes: the Mistake models behind the data, kept for the project's own tests."""
+    data = dict(data, names=names_of(c.function for c in calls))
+    return HiddenTest(name, points, calls, Judge(kind, data), tuple(mistakes))
 
 
 def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_of=None, kind="gradient",
@@ -214,16 +69,12 @@ def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_o
     float_errors: numpy's overflow, divide and invalid warnings raise in the student's code.
     """
     expected = expected or getattr(reference, function)
+    cases = [tuple(args) for args in cases]
     answers = expected if isinstance(expected, list) else [expected(*args) for args in cases]
-    calls = [Call(function, tuple(args), return_args=check_inputs, float_errors=float_errors) for args in cases]
-
-    def judge(results):
-        verdicts = [judge_call(function, args, res, want, mistakes=mistakes,
-                               n=n_of(*args) if n_of else None, kind=kind)
-                    for args, res, want in zip(cases, results, answers)]
-        return first_failure(verdicts, what)
-
-    return HiddenTest(name, points, calls, judge, tuple(mistakes))
+    calls = [Call(function, args, return_args=check_inputs, float_errors=float_errors) for args in cases]
+    data = dict(function=function, cases=cases, expected=answers, mistakes=[mistake_answers(mistakes, a) for a in cases],
+                n=[n_of(*args) if n_of else None for args in cases], kind=kind, what=what)
+    return judged_test(name, points, calls, "values", data, mistakes)
 
 
 def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=None, check_inputs=True):
@@ -233,44 +84,14 @@ def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=N
     """
     inner = value_test(name, points, function, cases, expected=numeric, mistakes=mistakes, n_of=n_of,
                        check_inputs=check_inputs)
-
-    def judge(results):
-        verdict = inner.judge(results)
-        errors = [_relative_error(res.value, want) for res, want in zip(results, numeric) if res.error is None]
-        errors = [e for e in errors if e is not None and np.isfinite(e)]
-        if errors:
-            verdict.output += f"\nworst relative error against the numeric gradient: {max(errors):.2e}"
-        return verdict
-
-    return HiddenTest(name, points, inner.calls, judge, inner.mistakes)
-
-
-def _relative_error(got, want):
-    """The course's relative error of an answer (an array, or a dict of arrays), None if unreadable."""
-    if isinstance(want, dict):
-        if not isinstance(got, dict) or not all(isinstance(got.get(k), np.ndarray) for k in want):
-            return None
-        return max(relative_error(got[k], want[k]) for k in want)
-    return relative_error(got, want) if isinstance(got, np.ndarray) else None
+    return HiddenTest(name, points, inner.calls, Judge("gradient", inner.judge.data), inner.mistakes)
 
 
 def inputs_kept_test(name, points, function, cases, expected=None):
     """A test that wants every argument left exactly as it was, and a well-formed answer
     (the right types and shapes; its numbers are judged by the other tests)."""
     expected = expected or getattr(reference, function)
-    calls = [Call(function, tuple(args), return_args=True) for args in cases]
-
-    def judge(results):
-        verdicts = []
-        for args, res in zip(cases, results):
-            head = call_text(function, args)
-            want = expected(*args)
-            if res.error is not None:
-                verdicts.append(error_verdict(function, args, res.error))
-            elif not same_form(res.value, want):
-                verdicts.append(Verdict(False, f"{head}\nexpected {describe(want)}, got {describe(res.value)}"))
-            else:
-                verdicts.append(inputs_verdict(function, args, res))
-        return first_failure(verdicts, what="calls")
-
-    return HiddenTest(name, points, calls, judge)
+    cases = [tuple(args) for args in cases]
+    calls = [Call(function, args, return_args=True) for args in cases]
+    return judged_test(name, points, calls, "inputs_kept",
+                       dict(function=function, cases=cases, expected=[expected(*args) for args in cases]))

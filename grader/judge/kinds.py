@@ -1,0 +1,234 @@
+"""The judges, each a function of plain data: (data, results) -> Verdict.
+
+A generator (grader/hidden/, which may use the reference) computes a test's inputs, its expected
+answers and the answer of every named mistake, and names the judge that reads them: a `Judge`
+(kind + data). The checkout judges the data right after generating it; the student kit judges the
+same data read from a file. One code path, so the feedback is the same in both places.
+"""
+import numpy as np
+
+from ..compare import ANY, as_number_array, describe, same_form
+from ..mistakes import Mistake
+from .calls import (Verdict, call_text, error_verdict, first_failure, inputs_verdict, judge_call,
+                    params_problem, relative_error)
+
+
+class Judge:
+    """A judge as data: `kind` names the function in KINDS, `data` is plain data (arrays, dicts,
+    tuples, numbers, text). Calling it judges a test's results."""
+    __slots__ = ("kind", "data")
+
+    def __init__(self, kind, data):
+        if kind not in KINDS:
+            raise ValueError(f"unknown judge {kind!r}; the judges are {', '.join(sorted(KINDS))}")
+        self.kind, self.data = kind, data
+
+    def __call__(self, results):
+        return KINDS[self.kind](self.data, results)
+
+    def __repr__(self):
+        return f"Judge({self.kind!r})"
+
+
+def _known(wrong):
+    return lambda *args, **kwargs: wrong
+
+
+def case_mistakes(pairs):
+    """The mistakes of one case, [(label, its answer for this case)], as Mistake objects."""
+    return [Mistake(label, _known(wrong)) for label, wrong in pairs]
+
+
+def _values(data, results):
+    function, names = data["function"], data["names"][data["function"]]
+    verdicts = [judge_call(function, args, res, want, names, mistakes=case_mistakes(pairs), n=n, kind=data["kind"])
+                for args, res, want, pairs, n in zip(data["cases"], results, data["expected"], data["mistakes"],
+                                                     data["n"])]
+    return first_failure(verdicts, data["what"])
+
+
+def _gradient(data, results):
+    """_values against the numeric gradients, and the worst relative error."""
+    verdict = _values(data, results)
+    errors = [_relative_error(res.value, want) for res, want in zip(results, data["expected"]) if res.error is None]
+    errors = [e for e in errors if e is not None and np.isfinite(e)]
+    if errors:
+        verdict.output += f"\nworst relative error against the numeric gradient: {max(errors):.2e}"
+    return verdict
+
+
+def _relative_error(got, want):
+    """The course's relative error of an answer (an array, or a dict of arrays), None if unreadable."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict) or not all(isinstance(got.get(k), np.ndarray) for k in want):
+            return None
+        return max(relative_error(got[k], want[k]) for k in want)
+    return relative_error(got, want) if isinstance(got, np.ndarray) else None
+
+
+def _inputs_kept(data, results):
+    """Every argument left exactly as it was, and an answer of the right form (types, shapes)."""
+    function, names = data["function"], data["names"][data["function"]]
+    verdicts = []
+    for args, res, want in zip(data["cases"], results, data["expected"]):
+        if res.error is not None:
+            verdicts.append(error_verdict(function, args, res.error, names))
+        elif not same_form(res.value, want):
+            verdicts.append(Verdict(False, f"{call_text(function, args, names)}\n"
+                                           f"expected {describe(want)}, got {describe(res.value)}"))
+        else:
+            verdicts.append(inputs_verdict(function, args, res, names))
+    return first_failure(verdicts, what="calls")
+
+
+def _check_params(args, result, names):
+    """A Verdict for one init_params answer: keys, shapes, zero biases, small random weights."""
+    d, h, o, _ = args
+    head = call_text("init_params", args, names)
+    if result.error is not None:
+        return error_verdict("init_params", args, result.error, names)
+    problem = params_problem(result.value, d, h, o)
+    if problem:
+        return Verdict(False, f"{head}\n{problem[0]}", problem[1])
+    p = result.value
+    for key in ("b1", "b2"):
+        if np.any(p[key] != 0):
+            return Verdict(False, f"{head}\n{key} should start at zeros, got {p[key].ravel()[:4]}")
+    weights = np.concatenate([p["W1"].ravel(), p["W2"].ravel()])
+    if weights.size > 1 and np.all(weights == weights[0]):
+        return Verdict(False, f"{head}\nall weights are equal ({weights[0]:.3g})",
+                       "equal weights never become different: every hidden unit gets the same gradient; draw them at random")
+    if np.max(np.abs(weights)) > 5:
+        return Verdict(False, f"{head}\nweights as large as {np.max(np.abs(weights)):.3g} are not small",
+                       "large initial weights saturate the sigmoids: scale the random draw down (e.g. * 0.5)")
+    return Verdict(True)
+
+
+def _each(check, function, key, what):
+    """A judge that applies check(args, result, names) to each case in data[key]."""
+    def judge(data, results):
+        names = data["names"][function]
+        return first_failure([check(a, r, names) for a, r in zip(data[key], results)], what)
+    return judge
+
+
+def _init_params_seed(data, results):
+    names, same, seed = data["names"]["init_params"], data["same"], data["seed"]
+    bad = [v for v in (_check_params(a, r, names) for a, r in zip(same, results)) if not v.passed]
+    if bad:
+        return bad[0]
+    a, b, c = (r.value for r in results)
+    if not all(np.array_equal(a[k], b[k]) for k in ("W1", "W2")):
+        return Verdict(False, f"init_params(3, 4, 1, seed={seed}) twice gave different weights",
+                       "the seed is not used: make the generator with np.random.default_rng(seed)")
+    if np.array_equal(a["W1"], c["W1"]):
+        return Verdict(False, f"seeds {seed} and {seed + 1} gave the same weights", "the seed is ignored")
+    return Verdict(True, "the same seed gave the same weights, another seed other weights")
+
+
+def _bce_at_extremes(args, result, names):
+    """bce at y_hat exactly 0 or 1: finite, about 0 when right, large when confidently wrong."""
+    y, y_hat = args
+    head = call_text("bce", args, names)
+    if result.error is not None:
+        return error_verdict("bce", args, result.error, names)
+    v = as_number_array(result.value)
+    if v is None or v.ndim > 0:
+        return Verdict(False, f"{head}\nexpected a number, got {describe(result.value)}")
+    v = float(v)
+    if not np.isfinite(v):
+        return Verdict(False, f"{head}\ngot {v}", "NaN or inf at y_hat = 0 or 1: log(0) is -inf; clip y_hat into [eps, 1 − eps] first")
+    wrong = np.mean(np.abs(y - y_hat))  # the share of confidently wrong answers
+    if wrong == 0 and abs(v) > 1e-6:
+        return Verdict(False, f"{head}\nevery answer is exactly right, so the loss should be about 0, got {v:.6g}",
+                       "the clipping eps is too large")
+    if wrong > 0 and v < 5 * wrong:
+        return Verdict(False, f"{head}\na confident wrong answer should cost a lot, got only {v:.6g}",
+                       "the clipping eps is too large: use something tiny like 1e-12")
+    return Verdict(True)
+
+
+def _standardize(data, results):
+    """mean and std may come back as (d,) or (1, d): the SPEC only says 'per column'."""
+    names = data["names"]["standardize"]
+    verdicts = []
+    for (X,), result, want, pairs in zip(data["cases"], results, data["expected"], data["mistakes"]):
+        got = result.value
+        if result.error is None and isinstance(got, (tuple, list)) and len(got) == 3:
+            d = X.shape[1]
+            shaped = tuple(w.reshape(g.shape) if isinstance(g, np.ndarray) and g.size == d else w
+                           for g, w in zip(got[1:], want[1:]))
+            want = (want[0],) + shaped
+        verdicts.append(judge_call("standardize", (X,), result, want, names, mistakes=case_mistakes(pairs)))
+    return first_failure(verdicts, "matrices")
+
+
+def _losses_verdict(head, losses, epochs):
+    if not isinstance(losses, (list, tuple, np.ndarray)):
+        return Verdict(False, f"{head}\nlosses should be a list of floats, got {describe(losses)}")
+    values = as_number_array(losses)
+    if values is None or values.ndim != 1:
+        return Verdict(False, f"{head}\nlosses should be a flat list of one float per epoch, got {describe(losses)}")
+    if len(values) != epochs:
+        return Verdict(False, f"{head}\nexpected {epochs} losses (one per epoch), got {len(values)}",
+                       "the epochs argument is not used, or the loss is not appended once per epoch")
+    if not np.all(np.isfinite(values)):
+        return Verdict(False, f"{head}\nthe losses contain NaN or inf", "NaN or inf during training")
+    if not values[-1] < values[0]:
+        return Verdict(False, f"{head}\nthe loss did not fall: first {values[0]:.4g}, last {values[-1]:.4g}",
+                       "the parameters are not updated, or updated uphill (check sgd_step's result is kept: params = ...)")
+    return None
+
+
+def trained_network_score(X, y, params):
+    """(accuracy, mean BCE) of a trained 2-layer network on (X, y), from its output logits.
+
+    Computed from z2 (accuracy: z2 >= 0 is y_hat >= 0.5; the loss as log(1 + e^z2) − y z2),
+    so it needs no clipping and overflows nowhere, whatever the student's weights.
+    """
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    p = {k: np.asarray(params[k], dtype=np.float64) for k in ("W1", "b1", "W2", "b2")}
+    hidden = 0.5 * (1.0 + np.tanh((X @ p["W1"] + p["b1"]) / 2.0))
+    logits = hidden @ p["W2"] + p["b2"]
+    accuracy = float(np.mean((logits >= 0) == (y == 1)))
+    return accuracy, float(np.mean(np.logaddexp(0.0, logits) - y * logits))
+
+
+def _training(data, results):
+    """train's answer on one data set: losses that fall, params of the right shapes, and the
+    trained network's accuracy (and loss) on that data set."""
+    (X, y), kwargs, result = data["args"], data["kwargs"], results[0]
+    names = data["names"]["train"]
+    head = call_text("train", (X, y), names) + (f" with {kwargs}" if kwargs else "")
+    if result.error is not None:
+        return error_verdict("train", (X, y), result.error, names)
+    if not isinstance(result.value, (tuple, list)) or len(result.value) != 2:
+        return Verdict(False, f"{head}\ntrain should return (params, losses), got {describe(result.value)}")
+    params, losses = result.value
+    bad = _losses_verdict(head, losses, kwargs["epochs"])
+    if bad:
+        return bad
+    problem = params_problem(params, X.shape[1], kwargs.get("n_hidden", 2))
+    if problem:
+        return Verdict(False, f"{head}\nthe returned params: {problem[0]}", problem[1])
+    accuracy, loss = trained_network_score(X, y, params)
+    summary = f"accuracy {accuracy:.0%}, final loss {loss:.4f} (first epoch's loss {float(losses[0]):.4f})"
+    if accuracy < data["min_accuracy"]:
+        return Verdict(False, f"{head}\nthe trained network classifies {accuracy:.0%}; at least "
+                              f"{data['min_accuracy']:.0%} wanted ({summary})")
+    if data["max_loss"] is not None and loss > data["max_loss"]:
+        return Verdict(False, f"{head}\nthe final loss {loss:.4f} is above {data['max_loss']} ({summary})")
+    return Verdict(True, f"{head}: {summary}")
+
+
+KINDS = {
+    "values": _values,
+    "gradient": _gradient,
+    "inputs_kept": _inputs_kept,
+    "init_params_shapes": _each(_check_params, "init_params", "sizes", "network sizes"),
+    "init_params_seed": _init_params_seed,
+    "bce_extremes": _each(_bce_at_extremes, "bce", "cases", "batches"),
+    "standardize": _standardize,
+    "training": _training,
+}
+__all__ = ["ANY", "Judge", "KINDS", "case_mistakes", "trained_network_score"]
