@@ -162,11 +162,48 @@ def _bind(path, is_file=False, target=None, read_only=True, source=None):
         _mount(None, target, None, flags)
 
 
+class _Filter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint32)]
+
+
+class _Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
+
+
+_SECCOMP_ARCH = {"x86_64": (0xC000003E, 319), "aarch64": (0xC00000B7, 279)}   # (audit arch, memfd_create)
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+
+
+def forbid_memfd():
+    """A seccomp filter that makes memfd_create fail (EPERM), and with it the one way to hold
+    memory that no address-space limit counts (a memfd's pages live in the kernel). The x32
+    system calls of x86_64, which could reach it by another number, fail too. No-op on other
+    architectures; needs no_new_privs first."""
+    import errno
+    import platform
+    if platform.machine() not in _SECCOMP_ARCH:
+        return
+    arch, memfd = _SECCOMP_ARCH[platform.machine()]
+    allow, refuse = 0x7FFF0000, 0x00050000 | errno.EPERM
+    code = [(0x20, 0, 0, 4),            # A = the system call's architecture
+            (0x15, 0, 5, arch),         # another one: allow
+            (0x20, 0, 0, 0),            # A = the system call's number
+            (0x15, 2, 0, memfd),        # memfd_create: refuse
+            (0x35, 1, 0, 0x40000000),   # an x32 call: refuse
+            (0x06, 0, 0, allow),
+            (0x06, 0, 0, refuse),
+            (0x06, 0, 0, allow)]
+    filters = (_Filter * len(code))(*[_Filter(*c) for c in code])
+    program = _Program(len(code), filters)
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0), "seccomp")
+
+
 def lock_in(level, run_id):
     """In the process that runs student code, last step before it: into the new root, and no
     privilege left (a per-run uid as root; no capabilities in a user namespace)."""
     if level == "none":
         _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+        forbid_memfd()
         return
     os.chroot(ROOT)
     os.chdir("/")
@@ -186,6 +223,7 @@ def lock_in(level, run_id):
         _check(_libc.capset(header, data), "capset")
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     _check(_libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "dumpable")
+    forbid_memfd()
 
 
 CGROUPS = "/sys/fs/cgroup"

@@ -6,7 +6,9 @@ which is grader code. The parent builds the same function to compute the expecte
 
     FUNCTIONS[name](params) -> f        f(x) -> float, a pure function of the array x
     build(spec) -> f                    the same, from a FunctionSpec (anything with .name, .params)
-    gradient(spec, x) -> array          the exact (analytic) gradient, shaped like x
+
+Their exact gradients are not here: this module is in the student's process, and an exact
+gradient would answer exercise 11 for it. The tests hold them (tests/sandbox/exact_gradients.py).
 
 | name          | params                          | f(x)                                           |
 |---------------|---------------------------------|------------------------------------------------|
@@ -27,7 +29,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["FUNCTIONS", "GRADIENTS", "build", "gradient"]
+__all__ = ["FUNCTIONS", "build"]
 
 _asarray = np.asarray
 _array = np.array
@@ -102,48 +104,6 @@ FUNCTIONS: dict[str, Callable[[dict], Callable[[np.ndarray], float]]] = {
 }
 
 
-def _reduce_to(grad, shape):
-    """Sum a broadcast gradient back down to x's shape."""
-    grad = _asarray(grad, dtype=_float64)
-    while grad.ndim > len(shape):
-        grad = grad.sum(axis=0)
-    for axis, n in enumerate(shape):
-        if n == 1 and grad.shape[axis] != 1:
-            grad = grad.sum(axis=axis, keepdims=True)
-    return np.broadcast_to(grad, shape).copy()
-
-
-def _grad_weighted_sin(params, x):
-    a = _param(params, "a")
-    return _reduce_to(a * _cos(a * x), x.shape)
-
-
-def _grad_quadratic(params, x):
-    A = _param(params, "A")
-    xf = x.reshape(-1)
-    return (0.5 * (A + A.T) @ xf).reshape(x.shape)
-
-
-def _grad_cubic(params, x):
-    c = _param(params, "c", default=1.0)
-    return _reduce_to(3.0 * c * x ** 2, x.shape)
-
-
-def _grad_logistic_loss(params, x):
-    X = _param(params, "X", "X_in")
-    y = _param(params, "y").reshape(-1)
-    z = X @ x.reshape(-1)
-    return (X.T @ (_sigmoid(z) - y) / X.shape[0]).reshape(x.shape)
-
-
-GRADIENTS = {
-    "weighted_sin": _grad_weighted_sin,
-    "quadratic": _grad_quadratic,
-    "cubic": _grad_cubic,
-    "logistic_loss": _grad_logistic_loss,
-}
-
-
 def _lookup(spec, table):
     name = getattr(spec, "name", None)
     if name not in table:
@@ -156,9 +116,3 @@ def build(spec) -> Callable[[np.ndarray], float]:
     """The function f(x) -> float a FunctionSpec names, with its params."""
     name = _lookup(spec, FUNCTIONS)
     return FUNCTIONS[name](dict(getattr(spec, "params", None) or {}))
-
-
-def gradient(spec, x) -> np.ndarray:
-    """The exact gradient of the spec's function at x (a float64 array shaped like x)."""
-    name = _lookup(spec, GRADIENTS)
-    return GRADIENTS[name](dict(getattr(spec, "params", None) or {}), _array(x, dtype=_float64))

@@ -42,6 +42,7 @@ CGROUP_ROOM_MB = 192
 
 def main():
     hide = json.loads(os.environ.pop("CLEAN_ROOM_HIDE", "[]") or "[]")
+    namespaces = os.environ.pop("CLEAN_ROOM_NAMESPACES", "") != "off"
     os.environ.clear()
     parent, control_fd = int(sys.argv[1]), int(sys.argv[2])
     sock = socket.socket(fileno=control_fd)
@@ -50,7 +51,7 @@ def main():
     if os.geteuid() == 0:
         isolation.remove_cgroups()   # empty ones a killed template left behind
     gc.freeze()   # the template's objects stay shared with each child, not copied on write
-    level = isolation.probe(plan) if sys.platform.startswith("linux") else "none"
+    level = isolation.probe(plan) if sys.platform.startswith("linux") and namespaces else "none"
     _send(sock, {"level": level})
     running = {}   # run id -> outer pid
     poller = select.poll()
@@ -146,37 +147,45 @@ def _start(message, fds, level, plan, sock):
 
 
 def _outer(message, fds, level, plan, template, sock):
-    """The run's first process. Never returns."""
+    """The run's first process, forked from the template. Never returns."""
     answer_fd, job_fd, out_fd = fds
     sock.close()
     child.close_all_but({0, 1, 2, answer_fd, job_fd, out_fd})
     os.setsid()
-    isolation.new_session_keyring()
     isolation.die_with_parent(template)
+    contain(level, plan, fds, message.get("student_dir"), message.get("tmp_mb", 16), message.get("memory_mb", 1024))
+
+
+def contain(level, plan, fds, student_dir, tmp_mb, memory_mb, before_student=None):
+    """Everything of a run below the process that calls it: a keyring, cgroups (root), the
+    namespaces and the new root, then the namespace's init and the student's process. Used by
+    the template's runs and by `python -m clean_room` on Linux. Never returns: it ends as the
+    student's process ended (same exit code, or the same signal)."""
+    answer_fd, job_fd, out_fd = fds
+    isolation.new_session_keyring()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGPIPE, signal.SIGUSR1):
         signal.signal(sig, signal.SIG_DFL)
     run_id = os.getpid()
     if os.geteuid() == 0:
-        memory = (int(message.get("memory_mb", 1024)) + CGROUP_ROOM_MB) << 20
-        isolation.join_cgroups(run_id, memory, child.NPROC_LIMIT + 8)
+        isolation.join_cgroups(run_id, (int(memory_mb) + CGROUP_ROOM_MB) << 20, child.NPROC_LIMIT + 8)
     try:
         if level != "none":
             nproc = child.NPROC_LIMIT + (isolation.own_processes() if level == "userns" else 0)
-            isolation.enter(level, plan, message.get("student_dir"), message.get("tmp_mb", 16))
+            isolation.enter(level, plan, student_dir, tmp_mb)
         else:
             nproc = child.NPROC_LIMIT + isolation.own_processes()
     except BaseException as exc:  # noqa: BLE001 - no student code has run
         _fatal(answer_fd, f"the sandbox could not start: {exc}")
     child.measure_vm()
     if level == "none":
-        _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, subreaper=True)
+        _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, True, before_student)
     status_r, status_w = os.pipe()
     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
     init = os.fork()
     if init == 0:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
         os.close(status_r)
-        _init(level, run_id, nproc, fds, status_w)
+        _init(level, run_id, nproc, fds, status_w, before_student)
     signal.signal(signal.SIGUSR1, lambda *_: _kill_one(init))
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
     for fd in (answer_fd, job_fd, out_fd, status_w):
@@ -199,13 +208,13 @@ def _outer(message, fds, level, plan, template, sock):
     os._exit(EXIT_HARNESS_FAILED)
 
 
-def _init(level, run_id, nproc, fds, status_w):
+def _init(level, run_id, nproc, fds, status_w, before_student):
     """Pid 1 of the run's namespace: forks the student's process, reaps, reports its end."""
     isolation.die_with_parent(os.getppid())
     worker = os.fork()
     if worker == 0:
         os.close(status_w)
-        _lock_and_serve(level, run_id, nproc, *fds, subreaper=False)
+        _lock_and_serve(level, run_id, nproc, *fds, False, before_student)
     for fd in fds:
         os.close(fd)
     while True:
@@ -218,13 +227,13 @@ def _init(level, run_id, nproc, fds, status_w):
             os._exit(0)   # the namespace ends with us: every process left in it is killed
 
 
-def _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, subreaper):
+def _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, subreaper, before_student=None):
     try:
         isolation.lock_in(level, run_id)
         child._set_limit(resource.RLIMIT_NPROC, nproc)
     except BaseException as exc:  # noqa: BLE001
         _fatal(answer_fd, f"the sandbox could not start: {exc}")
-    child.serve(answer_fd, job_fd, out_fd, posix=True, subreaper=subreaper)
+    child.serve(answer_fd, job_fd, out_fd, posix=True, subreaper=subreaper, before_student=before_student)
 
 
 def _fatal(answer_fd, text):

@@ -11,7 +11,8 @@ the reference or a test: what student code can find in its process is its own in
 exercises' functions are black boxes: the child has their names, the grader computes them. With
 namespaces (as root, or a user namespace as a normal user), the child sees only the standard
 library, numpy, its staged files and a private /tmp. Without fork (Windows), or with
-GRADER_RUNNER=subprocess, each run is a fresh interpreter instead (portable.py).
+GRADER_RUNNER=subprocess, each run is a fresh interpreter instead (portable.py), which on Linux
+builds the same namespaces for itself.
 """
 import importlib
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clean_room.plain_data import printable as visible   # one rule for every student string
+from clean_room.plain_data import printable as visible  # noqa: F401 - one rule for every student string
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Outcome:
     output_cut: int = 0        # bytes of output cut
     running: str | None = None  # what ran when the run stopped early: "import", a function name
     returncode: int | None = None  # the child's exit code, -signal when killed by a signal
-    isolation: str = ""        # "namespaces", "userns", "none" or "portable"
+    isolation: str = ""        # "namespaces", "userns" or "none"
 
     @property
     def ok(self) -> bool:

@@ -14,20 +14,21 @@ import subprocess
 import threading
 import time
 
-from .boot import boot_command
+from .boot import boot_command, namespaces_setting
 
 WINDOWS = os.name == "nt"
+ENDING_GRACE = 5.0   # seconds a child whose streams closed may take to exit before it is killed
 
 
-def run(supervisor, job_line, deadline):
+def run(supervisor, job_line, deadline, student_dir="", memory_mb=1024):
     env = {"LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "PYTHONIOENCODING": "utf-8"}
+           "PYTHONIOENCODING": "utf-8", "CLEAN_ROOM_NAMESPACES": namespaces_setting()}
     for key in ("SYSTEMROOT", "TEMP", "TMP", "PATH"):   # Windows needs these to start Python at all
         if WINDOWS and key in os.environ:
             env[key] = os.environ[key]
     extra = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if WINDOWS else {"start_new_session": True}
     try:
-        process = subprocess.Popen(boot_command("clean_room"), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        process = subprocess.Popen(boot_command("clean_room", student_dir, str(int(memory_mb))), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, env=env, **extra)
     except OSError as exc:
         supervisor.grader_failed = f"cannot start Python: {exc.strerror or exc}"
@@ -60,7 +61,7 @@ def run(supervisor, job_line, deadline):
                 supervisor.output_bytes(data)
     finally:
         outbox.put(None)
-        _end(process)
+        _end(process, grace=0 if supervisor.timed_out or supervisor.finished else ENDING_GRACE)
         for reader in readers:
             reader.join(timeout=2)
         while True:
@@ -102,8 +103,14 @@ def _feed(stream, outbox):
             return   # the child closed its stdin: its own business
 
 
-def _end(process):
-    """Ends the child and everything it started."""
+def _end(process, grace):
+    """Ends the child and everything it started; first, when its streams closed on their own,
+    gives it `grace` seconds to exit, so its exit status (a signal, os._exit(n)) is its own."""
+    if grace:
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
     if process.poll() is None:
         if WINDOWS:
             subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)],

@@ -13,10 +13,11 @@ from clean_room.protocol import STUDENT_DIR, Call, job_to_plain
 from clean_room import scalar_functions
 
 from . import portable
-from .outcome import CallResult, Outcome, StudentError, visible
+from .boot import namespaces_setting
+from .outcome import Outcome
 from .staging import remove_tree, stage_files
 from .supervisor import Supervisor
-from .template import TemplateGone, forget, set_hidden, shared_template
+from .template import TemplateGone, forget, shared_template
 
 ANSWER_LIMIT = 64 << 20        # bytes of answers decoded per run at most
 TMP_MB = 16                    # the private /tmp of a run
@@ -40,37 +41,38 @@ def warm():
 
 
 def isolation_level():
-    """What protects the grader from student code here: 'namespaces', 'userns', 'none' (a
-    template without namespaces) or 'portable'."""
+    """What walls student code in here: 'namespaces' (root), 'userns' (a normal user), or
+    'none' (no namespaces: see docs/grader.md). The same for both runners."""
     if runner_kind() == "portable":
-        return "portable"
+        return expected_level()
     try:
         return shared_template().wait_ready()
     except (TemplateGone, OSError):
         forget()
-        return "portable"
+        return expected_level()
 
 
 WEAK = {
-    "none": ("this machine allows no Linux namespaces (not root, and user namespaces are off): "
-             "student code runs as you and can read or change what you can; see docs/grader.md"),
-    "portable": ("the portable runner is in use (no fork here, or GRADER_RUNNER=subprocess): "
-                 "student code runs as you, without namespaces; see docs/grader.md"),
+    "none": ("student code runs without Linux namespaces here (not Linux, or not root and user "
+             "namespaces are off): it runs as you and can read or change what you can; see docs/grader.md"),
 }
 
 
+_probed = []
+
+
 def expected_level():
-    """The level runs will get, found without starting a template (a forked probe): for the
-    one line a batch prints before it starts when student code is not walled in."""
-    if runner_kind() == "portable":
-        return "portable"
+    """The level runs will get, found without starting a template (a forked probe, once): for
+    the one line a batch prints before it starts when student code is not walled in."""
     from .template import _template
-    if _template is not None and _template.level is not None:
+    if runner_kind() == "template" and _template is not None and _template.level is not None:
         return _template.level
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or namespaces_setting() == "off":
         return "none"
-    from clean_room import isolation
-    return isolation.probe(isolation.Plan())
+    if not _probed:
+        from clean_room import isolation
+        _probed.append(isolation.probe(isolation.Plan()))
+    return _probed[0]
 
 
 def weak_isolation_warning():
@@ -110,7 +112,7 @@ def run_student(source: Path, module_name: str, calls: list, *,
         return Outcome("missing", [], None, "", f"{what}: {source}", time.monotonic() - started)
     supervisor = Supervisor(calls, black_boxes, timeout, memory_mb, output_limit, answer_limit)
     kind = runner_kind()
-    level = isolation_level() if kind == "template" else "portable"
+    level = isolation_level()
     made = []
     try:
         if staged is None:
@@ -120,7 +122,7 @@ def run_student(source: Path, module_name: str, calls: list, *,
                 return Outcome("missing", [], None, "", f"cannot read {source}: {exc.strerror}",
                                time.monotonic() - started)
             made.append(staged)
-        walled = level in ("namespaces", "userns")
+        walled = kind == "template" and level in ("namespaces", "userns")   # (portable: the child says)
         tmp_dir = "/tmp" if walled else tempfile.mkdtemp(prefix="grade-tmp-")
         if not walled:
             made.append(tmp_dir)
@@ -129,8 +131,8 @@ def run_student(source: Path, module_name: str, calls: list, *,
                            timeout, memory_mb)
         line = (_line(job) + "\n").encode("ascii")
         deadline = started + float(timeout)
-        if level == "portable":
-            portable.run(supervisor, line, deadline)
+        if kind == "portable":
+            portable.run(supervisor, line, deadline, str(staged), memory_mb)
         else:
             try:
                 shared_template().run(supervisor, line, str(staged), deadline, TMP_MB, memory_mb)

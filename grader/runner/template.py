@@ -13,7 +13,7 @@ import socket
 import subprocess
 import time
 
-from .boot import boot_command
+from .boot import boot_command, namespaces_setting
 
 KILL_GRACE = 10.0     # seconds to wait for the template to report a killed run's end
 
@@ -27,7 +27,8 @@ class Template:
         self.owner = os.getpid()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {"CLEAN_ROOM_HIDE": json.dumps([str(h) for h in hide]), "LANG": "C.UTF-8",
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "CLEAN_ROOM_NAMESPACES": namespaces_setting()}
         debug = os.environ.get("GRADER_DEBUG_TEMPLATE") == "1"
         self.process = subprocess.Popen(
             boot_command("clean_room.server", str(os.getpid()), str(theirs.fileno())),
