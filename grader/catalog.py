@@ -28,7 +28,7 @@ def load_catalog(path=CATALOG_FILE):
     """Reads the catalog; numbered 1..N in order, so exercise N is catalog[N - 1]."""
     import yaml  # only here: most commands never need the YAML parser
 
-    entries = yaml.safe_load(Path(path).read_text())["exercises"]
+    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["exercises"]
     exercises = tuple(
         Exercise(e["number"], e["title"], e["file"], tuple(e["functions"]), float(e["points"]),
                  _one_line(e["hint"]["idea"]), _one_line(e["hint"]["more"]))

@@ -10,11 +10,13 @@ SUFFIXES = (".yaml", ".yml")
 
 
 def default_quizzes_dir() -> Path:
-    """`./quizzes` when the current folder has one (a course checkout or a student's copy),
-    else the `quizzes/` folder next to the installed `grader` package."""
-    local = Path.cwd() / "quizzes"
-    if local.is_dir():
-        return local
+    """The nearest `quizzes/` in the current folder or a folder above it (a course checkout, a
+    student kit, from any folder inside either), else the `quizzes/` folder next to the
+    installed `grader` package."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "quizzes").is_dir():
+            return folder / "quizzes"
     return Path(__file__).resolve().parents[2] / "quizzes"
 
 
