@@ -1,9 +1,11 @@
 """Finds the students in SUBMISSIONS and copies their exercise files, safely, into a private staging folder.
 
-Every entry of SUBMISSIONS is one student: a folder or a .zip. Its exercise files (the catalog's
-`exNN_*.py` names) are looked for at the top, under `exercises/`, and one folder deeper
-(`<wrapper>/` and `<wrapper>/exercises/`, as LMS downloads wrap them). Only those files are ever
-copied or decompressed: nothing else of a submission is written anywhere.
+Every entry of SUBMISSIONS is one student: a folder, a .zip or a bare notebook (.ipynb). Its
+exercise files (the catalog's `exNN_*.py` names) are looked for at the top, under `exercises/`,
+and one folder deeper (`<wrapper>/` and `<wrapper>/exercises/`, as LMS downloads wrap them);
+where there are none, one notebook in those places stands for them (grader/notebook.py turns its
+definitions into exercise files). Only those files are ever copied or decompressed: nothing else
+of a submission is written anywhere.
 
 A submission that cannot be used still becomes a `Staged` with a `reason` (a corrupt zip, a
 member pointing outside the submission, a zip bomb, an empty folder, no exercise files, ...), so
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import load_catalog
+from ..notebook import MAX_NOTEBOOK_BYTES, NotebookError, read_notebook
 
 MAX_MEMBERS = 1000               # zip members (the central directory is read, nothing more)
 MAX_ENTRIES = 1000               # entries at the top of a submission folder that are looked at
@@ -108,6 +111,8 @@ def discover(submissions_dir, exclude=()):
             found.append(Submission(name, Path(entry.path), "folder"))
         elif name.lower().endswith(".zip") and len(name) > 4:
             found.append(Submission(name[:-4], Path(entry.path), "zip"))
+        elif name.lower().endswith(".ipynb") and len(name) > 6:
+            found.append(Submission(name[:-6], Path(entry.path), "notebook"))
         else:
             found.append(Submission(name, Path(entry.path), "other"))
 
@@ -152,8 +157,11 @@ def stage(submission, staging):
             files, found_in, remarks = _from_folder(submission.path)
         elif submission.kind == "zip":
             files, found_in, remarks = _from_zip(submission.path)
+        elif submission.kind == "notebook":
+            name = submission.path.name
+            files, found_in, remarks = _from_notebook(_read_regular(submission.path, name, MAX_NOTEBOOK_BYTES, "notebooks"), name)
         else:
-            raise SubmissionError("not a folder or a .zip file (each student is one folder or one .zip)")
+            raise SubmissionError("not a folder, a .zip or a notebook (each student is one of those)")
     except SubmissionError as exc:
         result.reason = str(exc)
         return result
@@ -214,23 +222,46 @@ def _from_folder(folder):
         raise SubmissionError("empty folder")
     top_dirs = sorted(e.name for e in top if _is_real_dir(e) and not _junk(e.name))
     order = _looked_at(top_dirs)
-    candidates = {}
+    candidates, notebooks = {}, []
     for where in order:
         path = Path(folder, where) if where else Path(folder)
         if where and not _real_dirs(Path(folder), where):
             continue
         try:
-            names = [e.name for e in os.scandir(path) if e.name in wanted]
+            listed = [e.name for e in os.scandir(path)]
         except OSError:
             continue
+        names = [n for n in listed if n in wanted]
         if names:
             candidates[where] = names
+        notebooks += [f"{where}/{n}" if where else n for n in listed if n.lower().endswith(".ipynb")]
+    if not candidates and notebooks:
+        shown = _one_notebook(notebooks)
+        return _from_notebook(_read_regular(Path(folder, shown), shown, MAX_NOTEBOOK_BYTES, "notebooks"), shown)
     best, remarks = _choose(candidates, order)
     base = Path(folder, best) if best else Path(folder)
     files = {}
     for name in candidates[best]:
         files[name] = _read_regular(base / name, f"{best}/{name}" if best else name)
     return files, best, remarks
+
+
+def _one_notebook(found):
+    if len(found) > 1:
+        raise SubmissionError(f"{len(found)} notebooks ({', '.join(sorted(found)[:4])}) and no exercise files: "
+                              "hand in one notebook")
+    return found[0]
+
+
+def _from_notebook(data, shown):
+    try:
+        notebook = read_notebook(data, shown)
+    except NotebookError as exc:
+        raise SubmissionError(str(exc))
+    if not notebook.files:
+        raise SubmissionError(f"{shown} defines none of the exercises' functions")
+    files = {name: text.encode("utf-8") for name, text in notebook.files.items()}
+    return files, shown, notebook.problems
 
 
 def _real_dirs(folder, where):
@@ -257,8 +288,8 @@ def _junk(name):
     return name.startswith(".") or name in JUNK_PARTS
 
 
-def _read_regular(path, shown):
-    """The bytes of a regular file, never following a symlink, at most MAX_FILE_BYTES."""
+def _read_regular(path, shown, limit=MAX_FILE_BYTES, what="exercise files"):
+    """The bytes of a regular file, never following a symlink, at most `limit`."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
@@ -269,8 +300,8 @@ def _read_regular(path, shown):
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise SubmissionError(f"{shown} is not a regular file")
-        if st.st_size > MAX_FILE_BYTES:
-            raise SubmissionError(f"{shown} is {_mb(st.st_size)}; exercise files over {_mb(MAX_FILE_BYTES)} are refused")
+        if st.st_size > limit:
+            raise SubmissionError(f"{shown} is {_mb(st.st_size)}; {what} over {_mb(limit)} are refused")
         chunks, size = [], 0
         while True:
             chunk = os.read(fd, 1 << 16)
@@ -278,8 +309,8 @@ def _read_regular(path, shown):
                 break
             chunks.append(chunk)
             size += len(chunk)
-            if size > MAX_FILE_BYTES:
-                raise SubmissionError(f"{shown} is over {_mb(MAX_FILE_BYTES)}; exercise files that big are refused")
+            if size > limit:
+                raise SubmissionError(f"{shown} is over {_mb(limit)}; {what} that big are refused")
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -350,17 +381,24 @@ def _from_zip_file(raw, wanted):
                            if len(parts) > 1 or (parts and info.is_dir())} - {""})
         top_dirs = [d for d in top_dirs if not _junk(d)]
         order = _looked_at(top_dirs)
-        candidates, chosen_infos = {}, {}
+        candidates, chosen_infos, notebooks = {}, {}, {}
         for info, parts in members:
-            if info.is_dir() or not parts or parts[-1] not in wanted or any(_junk(p) for p in parts):
+            if info.is_dir() or not parts or any(_junk(p) for p in parts):
                 continue
             where = "/".join(parts[:-1])
             if where not in order:
+                continue
+            if parts[-1].lower().endswith(".ipynb"):
+                notebooks["/".join(parts)] = info
+            if parts[-1] not in wanted:
                 continue
             if parts[-1] in chosen_infos.get(where, {}):
                 raise SubmissionError(f"the zip holds {info.filename!r} twice")
             candidates.setdefault(where, []).append(parts[-1])
             chosen_infos.setdefault(where, {})[parts[-1]] = info
+        if not candidates and notebooks:
+            shown = _one_notebook(list(notebooks))
+            return _from_notebook(_read_member(archive, notebooks[shown], MAX_NOTEBOOK_BYTES, "notebooks"), shown)
         best, remarks = _choose(candidates, order)
         files = {}
         for name, info in chosen_infos[best].items():
@@ -368,23 +406,23 @@ def _from_zip_file(raw, wanted):
     return files, best, remarks
 
 
-def _read_member(archive, info):
+def _read_member(archive, info, limit=MAX_FILE_BYTES, what="exercise files"):
     shown = info.filename
     if stat.S_ISLNK(info.external_attr >> 16):
         raise SubmissionError(f"zip member {shown!r} is a symbolic link; submit the file itself")
     if info.flag_bits & 0x1:
         raise SubmissionError(f"zip member {shown!r} is encrypted")
-    if info.file_size > MAX_FILE_BYTES:
-        raise SubmissionError(f"zip member {shown!r} is {_mb(info.file_size)}; exercise files over {_mb(MAX_FILE_BYTES)} are refused")
+    if info.file_size > limit:
+        raise SubmissionError(f"zip member {shown!r} is {_mb(info.file_size)}; {what} over {_mb(limit)} are refused")
     if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > (64 << 10):
         raise SubmissionError(f"zip member {shown!r} compresses {info.file_size // info.compress_size}:1 (a zip bomb?)")
     try:
         with archive.open(info) as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+            data = f.read(limit + 1)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise SubmissionError(f"corrupt zip: cannot read {shown!r}: {exc or type(exc).__name__}")
     except Exception as exc:   # zlib.error and friends: still the zip's fault
         raise SubmissionError(f"corrupt zip: cannot read {shown!r}: {exc or type(exc).__name__}")
-    if len(data) > MAX_FILE_BYTES:
-        raise SubmissionError(f"zip member {shown!r} expands beyond {_mb(MAX_FILE_BYTES)} (its header says less)")
+    if len(data) > limit:
+        raise SubmissionError(f"zip member {shown!r} expands beyond {_mb(limit)} (its header says less)")
     return data

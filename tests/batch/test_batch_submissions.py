@@ -203,7 +203,7 @@ def test_folders_without_exercise_files(subs, tmp_path):
     (subs / "junk" / "src" / "main.py").write_text("x = 1")
     assert staged(tmp_path, subs / "junk").reason == sm.NO_FILES
     (subs / "paper.pdf").write_bytes(b"%PDF")
-    assert "not a folder or a .zip" in staged(tmp_path, subs / "paper.pdf").reason
+    assert "not a folder, a .zip or a notebook" in staged(tmp_path, subs / "paper.pdf").reason
 
 
 def test_only_exercise_files_are_staged(subs, tmp_path):

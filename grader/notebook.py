@@ -1,0 +1,187 @@
+"""A student's notebook as exercise files: what `grade` grades when --path names a .ipynb, and
+what a batch or the autograder stages for a student who handed one in.
+
+The notebook is read with nbformat, the format's own library, and never run here. From its code
+cells (in any order, whatever their ids, outputs, metadata or nbformat 4.x minor version) only
+definitions are kept: imports, functions, classes and constants (a name bound to literals).
+Everything else at the top level (plots, prints, a training run, `%matplotlib inline`,
+`!pip install ...`) is dropped, so it neither runs nor costs points; the functions are graded
+in the clean room like any file. When a name is defined twice, the last definition in the
+notebook wins, as it would when the notebook is run from top to bottom.
+
+Each exercise file gets the student's functions of that exercise, every helper function, class
+and constant, and `from exNN_... import name` for the functions of earlier exercises it uses: so,
+as with .py files, exercise 8 calls the course's dz2, and one mistake costs points once.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import symtable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import load_catalog
+
+MAX_NOTEBOOK_BYTES = 8 << 20
+_MAGIC = re.compile(r"^\s*(%|!|\w+\s*=\s*[!%])")
+_HELP = re.compile(r"^\s*[\w.]+\?\??\s*$")
+
+
+class NotebookError(ValueError):
+    """Not a notebook that can be graded: the message is one line saying why."""
+
+
+@dataclass
+class NotebookFiles:
+    files: dict                                   # {exercise file name: source text}
+    problems: list = field(default_factory=list)  # cells left out, and why
+
+
+def read_notebook(data: bytes, shown: str) -> NotebookFiles:
+    """The exercise files a notebook's code defines. Raises NotebookError naming `shown`."""
+    import nbformat
+    from nbformat.reader import NotJSONError
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"{shown}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB, not a course notebook")
+    try:
+        text = data.decode("utf-8")
+        notebook = nbformat.reads(text, as_version=4)
+    except UnicodeDecodeError:
+        raise NotebookError(f"{shown}: not a notebook (not UTF-8 text)") from None
+    except NotJSONError:
+        raise NotebookError(f"{shown}: not a notebook (not JSON)") from None
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds for malformed files
+        raise NotebookError(f"{shown}: not a valid notebook ({_first_line(exc)})") from None
+    cells = notebook.get("cells")
+    if not isinstance(cells, list):
+        raise NotebookError(f"{shown}: not a valid notebook (no list of cells)")
+    definitions, problems = {}, []
+    order = 0
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        try:
+            tree = ast.parse(_without_magics(source))
+        except SyntaxError as exc:
+            problems.append(f"code cell {number} was left out: a syntax error at its line {exc.lineno}: {exc.msg}")
+            continue
+        for node in tree.body:
+            kept = _kept(node)
+            if kept:
+                for name in kept:
+                    order += 1
+                    definitions[name] = (order, node)
+    return NotebookFiles(_exercise_files(definitions), problems)
+
+
+class NotebookFolder:
+    """The exercise files of a notebook written to a temporary folder (never the student's),
+    removed by close(): what `grade exercise N --path day7.ipynb` grades."""
+
+    def __init__(self, path):
+        import tempfile
+        try:
+            with open(path, "rb") as f:
+                data = f.read(MAX_NOTEBOOK_BYTES + 1)
+        except OSError as exc:
+            raise NotebookError(f"{path}: cannot read ({exc.strerror})") from None
+        notebook = read_notebook(data, str(path))
+        self.problems = notebook.problems
+        self._tmp = tempfile.TemporaryDirectory(prefix="grade-notebook-")
+        self.folder = Path(self._tmp.name)
+        for name, text in notebook.files.items():
+            (self.folder / name).write_text(text, encoding="utf-8")
+
+    def close(self):
+        self._tmp.cleanup()
+
+
+def _first_line(exc):
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+def _without_magics(source):
+    """The cell without IPython's own syntax: magics, shell escapes, `x?` help (never run)."""
+    if source.lstrip().startswith("%%"):
+        return ""
+    return "\n".join("" if _MAGIC.match(line) or _HELP.match(line) else line for line in source.splitlines())
+
+
+def _kept(node):
+    """The names a top-level statement defines, if it is a definition to keep; else ()."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (node.name,)
+    if isinstance(node, ast.Import):
+        return ("import " + ast.unparse(node),)
+    if isinstance(node, ast.ImportFrom):
+        if node.module and re.fullmatch(r"ex\d\d_\w+", node.module):
+            return ()   # an earlier exercise: the files below import what they need themselves
+        return ("import " + ast.unparse(node),)
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _literal(node.value):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if all(isinstance(t, ast.Name) for t in targets):
+            return tuple(t.id for t in targets)
+    return ()
+
+
+def _literal(value):
+    try:
+        ast.literal_eval(value)
+        return True
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        return False
+
+
+def _names(nodes):
+    """The global names the definitions use (a parameter called dz2 is not the function dz2)."""
+    found = set()
+    for node in nodes:
+        table = symtable.symtable(ast.unparse(node), "<cell>", "exec")
+        todo = list(table.get_children())
+        found |= {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+        while todo:
+            scope = todo.pop()
+            todo += scope.get_children()
+            found |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
+    return found
+
+
+def _exercise_files(definitions):
+    catalog = load_catalog()
+    owner = {name: e for e in catalog for name in e.functions}
+    latest = {id(node) for _, node in definitions.values()}   # a redefined name keeps its last node
+    unique = []
+    for _, node in sorted(definitions.values(), key=lambda item: item[0]):
+        if id(node) in latest and all(node is not n for n in unique):
+            unique.append(node)
+    imports = [n for n in unique if isinstance(n, (ast.Import, ast.ImportFrom))]
+    helpers = [n for n in unique if n not in imports and not any(name in owner for name in _kept(n))]
+    files = {}
+    for exercise in catalog:
+        own = [n for n in unique if any(owner.get(name) is exercise for name in _kept(n))]
+        if not own:
+            continue
+        needed, used = [], _names(own)
+        while True:   # the helpers (and constants) this exercise's functions reach, transitively
+            more = [n for n in helpers if n not in needed and used & set(_kept(n))]
+            if not more:
+                break
+            needed += more
+            used |= _names(more)
+        earlier, later = {}, []
+        for name in sorted(used):
+            other = owner.get(name)
+            if other is None or other is exercise or name not in definitions:
+                continue
+            if other.number < exercise.number:   # the course's version, as from a .py file
+                earlier.setdefault(other.module, []).append(name)
+            else:
+                later.append(definitions[name][1])
+        parts = [ast.unparse(n) for n in imports]
+        parts += [f"from {module} import {', '.join(names)}" for module, names in sorted(earlier.items())]
+        parts += [ast.unparse(n) for n in unique if n in needed or n in later or n in own]
+        files[exercise.file] = "\n\n".join(parts) + "\n"
+    return files

@@ -1,0 +1,159 @@
+"""Notebooks wherever .py files go: `grade --path FILE.ipynb`, the batch, zips. Built with
+nbformat as Jupyter, Colab or an old nbformat would write them, and graded like .py files."""
+import json
+import subprocess
+import sys
+import zipfile
+
+import nbformat
+import pytest
+
+from grader.batch import run_batch
+from grader.catalog import COURSE_ROOT, load_catalog
+from grader.engine import grade_folder
+from grader.notebook import NotebookError, NotebookFolder, read_notebook
+
+FILES = {e.number: e.file for e in load_catalog()}
+POINTS = {e.number: e.points for e in load_catalog()}
+FULL = sum(POINTS.values())
+SOLUTIONS = COURSE_ROOT / "solutions"
+
+
+def solution(number):
+    return (SOLUTIONS / FILES[number]).read_text()
+
+
+def notebook(cells, minor=5):
+    """A notebook of code cells (str) and markdown cells (("md", text)), written as `minor`."""
+    nb = nbformat.v4.new_notebook()
+    for cell in cells:
+        if isinstance(cell, tuple):
+            nb.cells.append(nbformat.v4.new_markdown_cell(cell[1]))
+        else:
+            nb.cells.append(nbformat.v4.new_code_cell(cell))
+    nb.nbformat_minor = minor
+    if minor < 5:
+        for c in nb.cells:
+            c.pop("id", None)
+    return nbformat.writes(nb, version=4).encode()
+
+
+def write(folder, name, data):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def grade_notebook(path, numbers=None):
+    found = NotebookFolder(path)
+    try:
+        return {ex.number: ex for ex in grade_folder(found.folder, seed=3, timeout=20, numbers=numbers)}
+    finally:
+        found.close()
+
+
+ALL = [solution(n) for n in FILES]
+
+
+def test_a_notebook_of_the_solutions_earns_what_the_py_files_earn(tmp_path):
+    path = write(tmp_path, "day7.ipynb", notebook(ALL))
+    by_notebook = grade_notebook(path)
+    by_files = {ex.number: ex for ex in grade_folder(SOLUTIONS, seed=3, timeout=20)}
+    assert {n: ex.score for n, ex in by_notebook.items()} == {n: ex.score for n, ex in by_files.items()}
+    assert sum(ex.score for ex in by_notebook.values()) == FULL
+
+
+@pytest.mark.parametrize("minor", [0, 2, 4, 5])
+def test_cell_order_ids_outputs_and_minor_version_do_not_matter(tmp_path, minor):
+    nb = nbformat.reads(notebook(list(reversed(ALL)) + [("md", "# Day 7")], minor=minor).decode(), as_version=4)
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="hello\n"),
+        nbformat.v4.new_output("error", ename="ValueError", evalue="x", traceback=["\x1b[31mTraceback"]),
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}),
+    ]
+    nb.cells[0].execution_count = 7
+    nb.cells[0].metadata["collapsed"] = True
+    nb.metadata["kernelspec"] = {"name": "weird", "display_name": "Python (weird)", "language": "python"}
+    path = write(tmp_path, "day7.ipynb", nbformat.writes(nb).encode())
+    assert sum(ex.score for ex in grade_notebook(path).values()) == FULL
+
+
+def test_magics_shell_escapes_and_top_level_code_never_run(tmp_path):
+    marker = tmp_path / "ran"
+    top = (f"%matplotlib inline\n!touch {marker}\nfiles = !ls\nimport numpy as np\nnp.sum?\n"
+           f"open({str(marker)!r}, 'w').write('x')\nprint('training...')\nwhile True:\n    pass\n")
+    path = write(tmp_path, "day7.ipynb", notebook([top, "%%bash\ntouch /tmp/never\n"] + ALL))
+    results = grade_notebook(path)
+    assert sum(ex.score for ex in results.values()) == FULL
+    assert not marker.exists()
+
+
+def test_one_giant_cell_and_a_broken_cell(tmp_path):
+    giant = "\n\n".join(ALL)
+    broken = "def bce(y, y_hat:\n    return 0\n"
+    path = write(tmp_path, "day7.ipynb", notebook([giant, broken]))
+    read = read_notebook(path.read_bytes(), "day7.ipynb")
+    assert read.problems and "code cell 2" in read.problems[0] and "syntax error" in read.problems[0]
+    assert sum(ex.score for ex in grade_notebook(path).values()) == FULL
+
+
+def test_a_wrong_function_costs_its_own_exercise_only(tmp_path):
+    wrong = ALL + ["def dz2(y_hat, y):\n    return y_hat - y\n"]   # the last definition wins
+    results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(wrong)))
+    assert results[6].score < POINTS[6]
+    assert results[8].score == POINTS[8]   # backward imports the course's dz2, as from a .py file
+    assert all(ex.score == POINTS[n] for n, ex in results.items() if n != 6)
+
+
+def test_unwritten_exercises_are_not_started(tmp_path):
+    results = grade_notebook(write(tmp_path, "day7.ipynb", notebook([solution(1), solution(5)])))
+    assert results[1].score == POINTS[1] and results[5].score == POINTS[5]
+    assert results[6].status == "not started" and results[6].score == 0
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"{not json", "not JSON"),
+    (b'{"cells": 3}', "not a valid notebook"),
+    (b"\xff\xfe", "not UTF-8"),
+])
+def test_a_file_that_is_not_a_notebook_is_one_clear_line(tmp_path, data, words):
+    path = write(tmp_path, "day7.ipynb", data)
+    with pytest.raises(NotebookError) as caught:
+        read_notebook(path.read_bytes(), "day7.ipynb")
+    assert words in str(caught.value) and "day7.ipynb" in str(caught.value)
+    done = subprocess.run([sys.executable, "-m", "grader.cli", "exercise", "5", "--path", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ") and words in done.stderr
+
+
+def test_grade_exercise_takes_a_notebook(tmp_path):
+    path = write(tmp_path, "day7.ipynb", notebook(ALL))
+    done = subprocess.run([sys.executable, "-m", "grader.cli", "exercise", "6", "--path", str(path), "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == POINTS[6]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["day7.ipynb"]   # nothing written beside it
+
+
+def test_a_class_mixing_notebooks_and_py_files(tmp_path):
+    subs = tmp_path / "subs"
+    write(subs, "ada.ipynb", notebook(ALL))                                 # a bare notebook
+    write(subs / "bob" / "work", "day7.ipynb", notebook(ALL[:5]))           # a folder holding one
+    with zipfile.ZipFile(subs / "cy.zip", "w") as z:                        # a zip holding one
+        z.writestr("cy/day7.ipynb", notebook(ALL))
+    (subs / "dee").mkdir()
+    for n in FILES:                                                          # .py files
+        (subs / "dee" / FILES[n]).write_text(solution(n))
+    write(subs, "eve.ipynb", b"{not json")                                  # broken
+    write(subs / "fay", "a.ipynb", notebook(ALL))
+    write(subs / "fay", "b.ipynb", notebook(ALL))                           # two: which one?
+    out = tmp_path / "out"
+    run_batch(subs, out, seed=3, timeout=20, workers=2, progress=False)
+    rows = {r.split(",")[0]: r for r in (out / "gradebook.csv").read_text().splitlines()[1:]}
+    total = {name: json.loads((out / name / "results.json").read_text())["score"]
+             for name in ("ada", "bob", "cy", "dee")}
+    assert total == {"ada": FULL, "bob": sum(POINTS[n] for n in range(1, 6)), "cy": FULL, "dee": FULL}
+    assert "not JSON" in rows["eve"]
+    assert "2 notebooks" in rows["fay"]
