@@ -207,5 +207,37 @@ def batch(submissions, out, workers, timeout, seed, force, no_progress):
         sys.exit(130)
 
 
+class OneLineErrors(click.Command):
+    """Usage errors (a missing --out, an unknown option, a value of the wrong type) as one
+    `error: ...` line and exit status 2, like every other refusal of the command."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as e:
+            raise GradeError(e.format_message())
+
+
+@main.command(cls=OneLineErrors)
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The zip file to write.")
+@click.option("--visibility", default=None,
+              help="When students see the hidden tests: after_due_date (default), after_published, hidden or visible.")
+@click.option("--timeout", type=float, default=None, help="Seconds allowed per exercise (default: 5).")
+def autograder(out, visibility, timeout):
+    """Build the Gradescope autograder zip (setup.sh, run_autograder, the grader, the hidden tests).
+
+    See docs/gradescope.md for uploading it and what students see.
+    """
+    from .engine import DEFAULT_TIMEOUT
+    from .package.autograder import DEFAULT_VISIBILITY, BuildError, build_autograder
+
+    try:
+        built = build_autograder(out, DEFAULT_VISIBILITY if visibility is None else visibility,
+                                 DEFAULT_TIMEOUT if timeout is None else timeout)
+    except BuildError as e:
+        raise GradeError(str(e))
+    click.echo(built.text())
+
+
 if __name__ == "__main__":
     main()

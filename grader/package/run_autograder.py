@@ -1,0 +1,558 @@
+"""Grades one Gradescope submission: what the zip's run_autograder runs, as root, in the container.
+
+    python3 -m grader.package.run_autograder                      grade the submission
+    python3 -m grader.package.run_autograder --seed-for 1234      a student's seed (group: several ids)
+
+AUTOGRADER_ROOT (default /autograder) holds submission/ (the student's files, at its top, under
+exercises/ or one folder deeper: found as `grade batch` finds them), submission_metadata.json
+(the student's Gradescope id) and results/, where results/results.json is always written: for a
+graded submission, for one that cannot be graded (empty, no exercise files), and when the
+grader itself fails (a zero whose message says it is the grader's).
+
+Every exercise is graded twice by the engine of `grade all`:
+- on the public inputs (seed 1, the ones `grade exercise N` uses on the student's machine):
+  these tests are always visible and carry no points;
+- on the student's own inputs (a seed derived from their Gradescope id, so the same at every
+  resubmission): these carry the score, shown as the zip's --visibility says.
+`grade all --path <their files> --seed S` reproduces the score; S is in extra_data.
+
+Student code runs only in the clean room (grader.runner), never as root. With Linux namespaces
+(isolation level "namespaces") each run has its own uid and sees nothing of /autograder: this
+process grades the student's inputs, and a forked worker the public ones at the same time
+where two CPUs are there. Without namespaces one forked worker grades everything after
+becoming the user nobody, so the sandbox it starts and the student's code run as nobody, while
+results/ and submission_metadata.json are made root's alone (setup.sh did the same for the
+grader's files). A worker that dies or hangs costs the exercise it was grading. Either way this process writes
+results.json, after every run has ended, from what it judged: nothing student code prints or
+writes reaches it.
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import hashlib
+import importlib
+import json
+import os
+import pkgutil
+import pwd
+import select
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import runner
+from ..catalog import COURSE_ROOT, load_catalog
+
+runner.set_hidden((COURSE_ROOT, COURSE_ROOT / "reference"))   # as the engine does, before the template starts
+if __name__ == "__main__":
+    runner.warm()   # the sandbox's template imports numpy while this process does the same
+
+from .. import engine  # noqa: E402
+from ..feedback import points, summary_text
+from ..results import to_gradescope
+from ..batch import store
+from ..batch.pool import exercise_from_plain, exercise_to_plain, not_run
+from ..batch.submissions import Staged, Submission, stage
+from ..runner import Call, isolation_level, run_student
+from .autograder import CONFIG, DEFAULT_VISIBILITY, VISIBILITIES
+
+ROOT_VARIABLE = "AUTOGRADER_ROOT"
+DEFAULT_ROOT = "/autograder"
+SEED_SALT = "day7-gradescope"
+WATCHDOG_SLACK = 30.0       # seconds past two runs' timeouts before a grading process is given up
+PR_SET_DUMPABLE = 4
+WHEN_SHOWN = {
+    "after_due_date": "They are listed after the due date",
+    "after_published": "They are listed once your instructor publishes the grades",
+    "hidden": "They are not listed",
+    "visible": "They are listed below, after the public tests of each exercise",
+}
+GRADER_ERROR_TEXT = ("GRADER ERROR: the grader failed while grading this submission. This zero is the "
+                     "grader's, not a grade of your work: your instructor sees this message and can "
+                     "regrade your submission once the grader is fixed.")
+
+
+class GraderFailure(Exception):
+    """The grader, not the student, failed; the message is for the instructor."""
+
+
+@dataclass(frozen=True)
+class Options:
+    visibility: str = DEFAULT_VISIBILITY
+    timeout: float = engine.DEFAULT_TIMEOUT
+
+
+@dataclass
+class Student:
+    ids: list
+    seed: int
+    seed_from: str
+
+
+@dataclass
+class Grading:
+    """What ran the student's code, for the record."""
+    isolation: str                  # grader.runner.isolation_level() where the student's code ran
+    user: str                       # who the grading (and so the sandbox) ran as
+    pairs: list = field(default_factory=list)   # (number, public ExerciseResult, hidden ExerciseResult)
+
+
+# ------------------------------------------------------------------------------ inputs
+
+def load_options(path=COURSE_ROOT / CONFIG):
+    """The options the zip was built with; the defaults when run from a checkout (no config)."""
+    if not path.exists():
+        return Options()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("visibility") not in VISIBILITIES:
+        raise GraderFailure(f"{CONFIG}: visibility {data.get('visibility')!r} is not one of {VISIBILITIES}")
+    return Options(data["visibility"], engine.check_timeout(data.get("timeout")))
+
+
+def seed_for(ids):
+    """The seed of a student's (or a group's) inputs: a hash of their sorted Gradescope ids, the
+    same at every resubmission, and never the public seed."""
+    text = SEED_SALT + ":" + ",".join(sorted(str(i) for i in ids))
+    seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") >> 1
+    return seed if seed != engine.STUDENT_SEED else seed + (1 << 31)
+
+
+def read_student(root):
+    """Who submitted, from submission_metadata.json. Without that file (a run outside Gradescope)
+    the batch's seed is used; a file that names no one is the grader's problem."""
+    path = root / "submission_metadata.json"
+    if not path.exists():
+        return Student([], engine.INSTRUCTOR_SEED, "no submission_metadata.json: the batch's default seed")
+    try:
+        users = json.loads(path.read_text(encoding="utf-8"))["users"]
+        ids = sorted(str(u["id"]) for u in users)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GraderFailure(f"{path}: no user ids in it ({type(exc).__name__}: {exc})") from None
+    if not ids:
+        raise GraderFailure(f"{path}: no user ids in it (an empty list of users)")
+    what = "the student's Gradescope id" if len(ids) == 1 else "the group's Gradescope ids"
+    return Student(ids, seed_for(ids), what)
+
+
+def stage_submission(folder, staging):
+    """The submission's exercise files copied into staging/files, as `grade batch` finds them."""
+    submission = Submission("submission", Path(folder), "folder")
+    if not Path(folder).is_dir():
+        return Staged(submission, reason="nothing was submitted (no submission folder)")
+    return stage(submission, Path(staging) / "files")
+
+
+# ------------------------------------------------------------------------------ grading
+
+def warm(seed):
+    """The hidden tests of both seeds, and what the engine reads from the stubs, built once."""
+    for e in load_catalog():
+        for s in (seed, engine.STUDENT_SEED):
+            engine.hidden_tests(e.number, s)
+        engine.black_boxes_for(e.number)
+        engine.sources_for(e.number)
+
+
+def import_everything():
+    """Every module of ours, imported while this process may still read the grader's files
+    (setup.sh makes them root's alone; a forked grading process gives up root). Modules that
+    need what the zip leaves out (click, jinja2, the quiz: the other commands) are passed over;
+    grading never imports them."""
+    for package in ("clean_room", "grader", "reference"):
+        module = importlib.import_module(package)
+        for info in pkgutil.walk_packages(module.__path__, package + ".", onerror=lambda name: None):
+            if not info.name.endswith("__main__"):
+                try:
+                    importlib.import_module(info.name)
+                except ImportError:
+                    pass
+
+
+def check_sandbox(folder, timeout):
+    """A run of a two-line module: a sandbox that cannot start fails the grader, not the student."""
+    outcome = run_student(Path(folder) / "sandbox_check.py", "sandbox_check", [Call("ping")], timeout=timeout)
+    if outcome.status != "ok" or not outcome.results or outcome.results[0].value != 1:
+        raise GraderFailure(f"the sandbox does not work here: {outcome.status}: {outcome.reason or outcome.results}")
+
+
+@dataclass
+class Worker:
+    """A forked grading process and the jobs ((number, "yours" | "public")) it still has to do."""
+    pid: int
+    fd: int
+    jobs: list
+    current: tuple = None
+    deadline: float = 0.0
+    pending: bytes = b""
+    finished: bool = False
+    gave_up: bool = False
+    graded: int = 0
+
+
+def grade(user, folder, check, seed, timeout, parallel):
+    """Every exercise on both sets of inputs: (public, hidden) ExerciseResults per exercise.
+
+    user None: this process grades the student's inputs itself, and a forked worker the public
+    ones at the same time when `parallel` (else this process does both). user (uid, gid): this
+    process never runs student code; one forked worker becomes that user first, so the sandbox
+    it starts, and the student's code, run as that user. A worker that dies or hangs costs the
+    job it was doing ("not run"); a new one takes the rest of its jobs."""
+    numbers = [e.number for e in load_catalog()]
+    yours, public = [(n, "yours") for n in numbers], [(n, "public") for n in numbers]
+    if user is None:
+        mine, queues = (yours, [public]) if parallel else (yours + public, [])
+    else:
+        mine, queues = [], [yours + public]
+    done, fruitless, running = {}, 0, {}
+    level = isolation_level() if mine else ""
+    try:
+        for jobs in queues:
+            worker = _start(user, folder, check, seed, timeout, jobs)
+            running[worker.fd] = worker
+        if mine:
+            check_sandbox(check, timeout)
+        while mine or running:
+            if mine:   # one job here, then a look at the workers (their pipes never fill for long)
+                job = mine.pop(0)
+                done[job] = _grade_job(job, folder, seed, timeout)
+            now = time.monotonic()
+            for worker in running.values():
+                if now > worker.deadline and not worker.gave_up:
+                    worker.gave_up = True
+                    os.kill(worker.pid, signal.SIGKILL)
+            waits = [w.deadline - now for w in running.values() if not w.gave_up]
+            wait = 0.0 if mine else (max(0.0, min(waits)) if waits else None)
+            for fd in select.select(list(running), [], [], wait)[0] if running else []:
+                worker = running[fd]
+                chunk = os.read(fd, 1 << 16)
+                if chunk:
+                    level = _read(worker, chunk, done, timeout) or level
+                    continue
+                del running[fd]
+                leftover = _end(worker, done, seed, timeout)
+                fruitless = 0 if worker.graded or worker.current else fruitless + 1
+                if fruitless >= 2:
+                    raise GraderFailure("grading processes ended twice in a row without grading anything")
+                if leftover:
+                    replacement = _start(user, folder, check, seed, timeout, leftover)
+                    running[replacement.fd] = replacement
+    finally:
+        for worker in running.values():
+            os.kill(worker.pid, signal.SIGKILL)
+            os.close(worker.fd)
+            os.waitpid(worker.pid, 0)
+    pairs = [(n, done[(n, "public")], done[(n, "yours")]) for n in numbers]
+    return Grading(level, _user_name(user[0] if user else os.geteuid()), pairs)
+
+
+def _grade_job(job, folder, seed, timeout):
+    number, inputs = job
+    return engine.grade_exercise(load_catalog()[number - 1], folder,
+                                 seed if inputs == "yours" else engine.STUDENT_SEED, timeout)
+
+
+def _start(user, folder, check, seed, timeout, jobs):
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _work(write_end, user, folder, check, seed, timeout, jobs)
+    os.close(write_end)
+    return Worker(pid, read_end, list(jobs), deadline=time.monotonic() + timeout + WATCHDOG_SLACK)
+
+
+def _read(worker, chunk, done, timeout):
+    """Takes in a worker's JSON lines; returns the isolation level when it says it."""
+    level = None
+    *lines, worker.pending = (worker.pending + chunk).split(b"\n")
+    for line in lines:
+        message = json.loads(line)
+        if "error" in message:
+            raise GraderFailure(message["error"])
+        if "level" in message:
+            level = message["level"]
+        elif "start" in message:
+            worker.current = tuple(message["start"])
+            worker.deadline = time.monotonic() + timeout + WATCHDOG_SLACK
+        elif "result" in message:
+            job = tuple(message["job"])
+            done[job] = exercise_from_plain(message["result"])
+            worker.jobs.remove(job)
+            worker.current, worker.graded = None, worker.graded + 1
+        elif message.get("done"):
+            worker.finished = True
+    return level
+
+
+def _end(worker, done, seed, timeout):
+    """A worker's pipe closed: reaps it, charges its job in progress, returns the jobs left."""
+    os.close(worker.fd)
+    _, status = os.waitpid(worker.pid, 0)
+    if worker.finished:
+        return []
+    if worker.current:
+        number, kind = worker.current
+        if worker.gave_up:
+            why = f"the grader gave up on this exercise after {timeout + WATCHDOG_SLACK:g} s"
+        else:
+            why = f"the grading process {_how_it_ended(status)} while grading this exercise"
+        done[worker.current] = not_run(number, seed if kind == "yours" else engine.STUDENT_SEED, why)
+        worker.jobs.remove(worker.current)
+    return worker.jobs
+
+
+def _work(fd, user, folder, check, seed, timeout, jobs):
+    """A forked grading process: becomes `user`, grades its jobs, sends JSON lines. Never returns."""
+    code = 1
+
+    def send(message):
+        data = (json.dumps(message) + "\n").encode()
+        while data:
+            data = data[os.write(fd, data):]
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if user:
+            uid, gid = user
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(uid, uid, uid)
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)   # no ptrace, no /proc/<pid>/fd
+            os.chdir("/")
+        check_sandbox(check, timeout)    # starts this process's own sandbox template
+        send({"level": isolation_level()})
+        for job in jobs:
+            send({"start": job})
+            send({"job": job, "result": exercise_to_plain(_grade_job(job, folder, seed, timeout))})
+        send({"done": True})
+        code = 0
+    except BaseException:  # noqa: BLE001 - the grader's own failure, sent as such
+        try:
+            send({"error": "a grading process failed: " + traceback.format_exc()})
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
+
+
+def _how_it_ended(status):
+    if os.WIFSIGNALED(status):
+        try:
+            name = signal.Signals(os.WTERMSIG(status)).name
+        except ValueError:
+            name = f"signal {os.WTERMSIG(status)}"
+        return f"was killed by {name} (out of memory, or by the code it ran)"
+    return f"exited with status {os.WEXITSTATUS(status)}"
+
+
+def grading_user():
+    """(uid, gid) of nobody, who owns nothing: who grades where namespaces are refused."""
+    try:
+        entry = pwd.getpwnam("nobody")
+        return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+def parallel(level):
+    """Whether the two sets of inputs are graded at once: where two CPUs are ours, and each run of
+    student code is walled in its own pid namespace. Without namespaces the student's code could
+    signal a grading process of its own user, and so cost another exercise than its own; graded
+    one at a time, it can only end the run it is in."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus >= 2 and level in ("namespaces", "userns")
+
+
+def _user_name(uid):
+    try:
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except KeyError:
+        return f"uid {uid}"
+
+
+# ------------------------------------------------------------------------------ results.json
+
+def results_json(grading, staged, student, options, seconds):
+    """The Gradescope results: hidden tests for the score, public tests visible, no student output."""
+    public = [p for _, p, _ in grading.pairs]
+    hidden = [h for _, _, h in grading.pairs]
+    for ex in public + hidden:
+        ex.output = ""                        # what student code printed never reaches results.json
+        _relabel(ex, staged)
+    data = to_gradescope(hidden, seconds, _student_text(public, hidden, staged, options))
+    data["tests"] = _tests(to_gradescope(public, 0.0)["tests"], data["tests"], options.visibility)
+    data.update(output_format="text", test_output_format="text", test_name_format="text",
+                stdout_visibility="hidden")
+    public_score = sum(ex.score for ex in public)
+    data["extra_data"]["autograder"] = {
+        "status": "graded" if staged.ok else "failed to load", "reason": staged.reason,
+        "students": student.ids, "seed": student.seed, "seed_from": student.seed_from,
+        "public_seed": engine.STUDENT_SEED, "public_score": round(public_score, 4),
+        "visibility": options.visibility, "timeout": options.timeout,
+        "isolation": grading.isolation, "grading_user": grading.user,
+        "found_in": staged.found_in, "files": staged.files, "remarks": staged.remarks,
+        "grader_version": store.grader_version(),
+        "reproduce": f"grade all --path <the submission's files> --seed {student.seed} --timeout {options.timeout:g}",
+    }
+    return data
+
+
+def failed_to_load(staged, student):
+    """Every test "not run" with the reason the submission cannot be graded."""
+    why = staged.reason
+    return Grading("", "", [(e.number, not_run(e.number, engine.STUDENT_SEED, why, "not started"),
+                             not_run(e.number, student.seed, why, "not started")) for e in load_catalog()])
+
+
+def grader_failure_json(detail, seconds, options=None, student=None):
+    full = sum(e.points for e in load_catalog())
+    record = {"status": "grader error", "error": detail}
+    if student is not None:
+        record.update(students=student.ids, seed=student.seed)
+    if options is not None:
+        record.update(visibility=options.visibility, timeout=options.timeout)
+    return {"score": 0.0, "max_score": full, "execution_time": round(seconds, 3), "output": GRADER_ERROR_TEXT,
+            "output_format": "text", "stdout_visibility": "hidden", "tests": [],
+            "extra_data": {"autograder": record}}
+
+
+def _tests(public_tests, hidden_tests, visibility):
+    """Each exercise's public tests (no points, always visible), then its hidden ones."""
+    by_exercise = {}
+    for t in public_tests:
+        del t["score"], t["max_score"]
+        t.update(name=t["name"] + " (public inputs)", visibility="visible")
+        t["extra_data"]["inputs"] = "public"
+        by_exercise.setdefault(t["extra_data"]["exercise"], []).append(t)
+    for t in hidden_tests:
+        t.update(name=t["name"] + " (your inputs)", visibility=visibility)
+        t["extra_data"]["inputs"] = "yours"
+        by_exercise.setdefault(t["extra_data"]["exercise"], []).append(t)
+    return [t for number in sorted(by_exercise) for t in by_exercise[number]]
+
+
+def _relabel(ex, staged):
+    """The staging folder in messages named as the student knows it: submission/exercises."""
+    if staged.folder is None:
+        return
+    for path in sorted({str(staged.folder), os.path.realpath(staged.folder)}, key=len, reverse=True):
+        ex.reason = ex.reason.replace(path, staged.display)
+        for t in ex.tests:
+            t.output = t.output.replace(path, staged.display)
+
+
+def _student_text(public, hidden, staged, options):
+    """The top-level output, always visible: the total, what was graded, and the public tests.
+    Nothing here comes from the runs on the student's own inputs but their score."""
+    score, top = sum(ex.score for ex in hidden), sum(ex.max_score for ex in hidden)
+    lines = [f"Score: {points(score)}/{points(top)}", ""]
+    if not staged.ok:
+        lines.append(f"Your submission could not be graded: {staged.reason}. Upload your exercise files "
+                     "(ex01_activations.py to ex11_gradient_check.py) at its top or in a folder exercises/.")
+        return "\n".join(lines)
+    lines.append("The score comes from the hidden tests: the same checks as the public tests, on inputs "
+                 f"drawn for you alone (the same at every submission). {WHEN_SHOWN[options.visibility]}.")
+    lines.append("")
+    lines.append(f"Graded the {len(staged.files)} exercise files in {staged.display}.")
+    missing = [e.file for e in load_catalog() if e.file not in staged.files]
+    if missing:
+        lines.append(f"Not in your submission (0 points each): {', '.join(missing)}.")
+    lines.extend(f"Note: {remark}." for remark in staged.remarks)
+    lines.append("")
+    lines.append("Public tests: the inputs `grade exercise N` uses on your machine, with the same feedback "
+                 "(no points here; they are listed below):")
+    lines.append(summary_text(public))
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ the run
+
+def grade_submission(root, options, student, started):
+    """The results.json data of the submission in `root`."""
+    with tempfile.TemporaryDirectory(prefix="grade-autograder-") as temp:
+        os.chmod(temp, 0o711)
+        staged = stage_submission(root / "submission", temp)
+        if not staged.ok:
+            return results_json(failed_to_load(staged, student), staged, student, options,
+                                 time.monotonic() - started)
+        os.chmod(staged.folder, 0o755)             # root's files, readable by a grading user
+        check = Path(temp, "check")
+        check.mkdir(mode=0o755)
+        (check / "sandbox_check.py").write_text("def ping():\n    return 1\n")
+        warm(student.seed)
+        level, user = isolation_level(), None
+        if os.geteuid() == 0 and level != "namespaces":
+            _keep_from_students(root)
+            import_everything()
+            level, user = "none", grading_user()
+        grading = grade(user, staged.folder, check, student.seed, options.timeout, parallel(level))
+        return results_json(grading, staged, student, options, time.monotonic() - started)
+
+
+def _keep_from_students(root):
+    """What only root may read or write once student code runs as another user."""
+    for path, mode in ((root / "results", 0o700), (root / "submission_metadata.json", 0o600)):
+        try:
+            os.chmod(path, mode)
+        except FileNotFoundError:
+            pass
+
+
+def run(root, options=None):
+    """Grades the submission in `root` and writes root/results/results.json; 0 once it is written.
+    options: the zip's (autograder.json) unless given."""
+    started = time.monotonic()
+    root = Path(root)
+    results = root / "results" / "results.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.unlink(missing_ok=True)   # a stale file must not outlive a crash of this run
+    student = None
+    try:
+        options = options or load_options()
+        student = read_student(root)
+        data = grade_submission(root, options, student, started)
+    except Exception:  # noqa: BLE001 - anything here is the grader's failure, and must say so
+        detail = traceback.format_exc()
+        data = grader_failure_json(detail, time.monotonic() - started, options, student)
+    store.write_atomic(results, store.encode_results(data), mode=0o644)
+    print(_instructor_text(data))
+    return 0
+
+
+def _instructor_text(data):
+    """run_autograder's stdout: shown to instructors only (stdout_visibility is hidden)."""
+    record = data["extra_data"]["autograder"]
+    if record["status"] == "grader error":
+        return f"GRADER ERROR (the student sees a zero that says so):\n{record['error']}"
+    who = ", ".join(record["students"]) or "(no submission_metadata.json)"
+    lines = [f"student {who}: seed {record['seed']} ({record['seed_from']})",
+             f"score {points(data['score'])}/{points(data['max_score'])} (public inputs: "
+             f"{points(record['public_score'])}); {record['status']}" + (f": {record['reason']}" if record['reason'] else ""),
+             f"student code ran at isolation level {record['isolation'] or '-'}, graded as {record['grading_user'] or '-'}",
+             f"reproduce: {record['reproduce']}"]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m grader.package.run_autograder",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--seed-for", nargs="+", metavar="ID",
+                        help="print the seed of the student with this Gradescope id (a group: every id)")
+    args = parser.parse_args(argv)
+    if args.seed_for:
+        print(seed_for(args.seed_for))
+        return 0
+    return run(Path(os.environ.get(ROOT_VARIABLE) or DEFAULT_ROOT))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
