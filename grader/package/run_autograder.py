@@ -9,17 +9,17 @@ exercises/ or one folder deeper: found as `grade batch` finds them), submission_
 graded submission, for one that cannot be graded (empty, no exercise files), and when the
 grader itself fails (a zero whose message says it is the grader's).
 
-Every exercise is graded twice by the engine of `grade all`:
-- on the public inputs (seed 1, the ones `grade exercise N` uses on the student's machine):
-  these tests are always visible and carry no points;
-- on the student's own inputs (a seed derived from their Gradescope id, so the same at every
-  resubmission): these carry the score, shown as the zip's --visibility says.
-`grade all --path <their files> --seed S` reproduces the score; S is in extra_data.
+Every exercise is graded on two sets of inputs, in one run of the student's code (grade_both):
+- the student's own inputs (a seed derived from their Gradescope id, so the same at every
+  resubmission) come first, as `grade all --seed S` runs them: these tests carry the score,
+  shown as the zip's --visibility says; `grade all --path <their files> --seed S` reproduces
+  it (S is in extra_data);
+- then the public inputs (seed 1, the ones `grade exercise N` uses on the student's machine):
+  these tests are always visible and carry no points.
 
 Student code runs only in the clean room (grader.runner), never as root. With Linux namespaces
 (isolation level "namespaces") each run has its own uid and sees nothing of /autograder: this
-process grades the student's inputs, and a forked worker the public ones at the same time
-where two CPUs are there. Without namespaces one forked worker grades everything after
+process grades, with a forked worker taking half of the exercises where two CPUs are there. Without namespaces one forked worker grades everything after
 becoming the user nobody, so the sandbox it starts and the student's code run as nobody, while
 results/ and submission_metadata.json are made root's alone (setup.sh did the same for the
 grader's files). A worker that dies or hangs costs the exercise it was grading. Either way this process writes
@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import runner
@@ -54,7 +54,8 @@ if __name__ == "__main__":
 
 from .. import engine  # noqa: E402
 from ..feedback import points, summary_text
-from ..results import to_gradescope
+from ..grading import grade_tests
+from ..results import ExerciseResult, to_gradescope
 from ..batch import store
 from ..batch.pool import exercise_from_plain, exercise_to_plain, not_run
 from ..batch.submissions import Staged, Submission, stage
@@ -64,7 +65,7 @@ from .autograder import CONFIG, DEFAULT_VISIBILITY, VISIBILITIES
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
 SEED_SALT = "day7-gradescope"
-WATCHDOG_SLACK = 30.0       # seconds past two runs' timeouts before a grading process is given up
+WATCHDOG_SLACK = 30.0       # seconds past a run's timeout before its grading worker is given up
 PR_SET_DUMPABLE = 4
 WHEN_SHOWN = {
     "after_due_date": "They are listed after the due date",
@@ -150,7 +151,8 @@ def stage_submission(folder, staging):
 # ------------------------------------------------------------------------------ grading
 
 def warm(seed):
-    """The hidden tests of both seeds, and what the engine reads from the stubs, built once."""
+    """The hidden tests of both seeds, and what the engine reads from the stubs, built before a
+    grading worker gives up root (elsewhere each process builds what it needs as it goes)."""
     for e in load_catalog():
         for s in (seed, engine.STUDENT_SEED):
             engine.hidden_tests(e.number, s)
@@ -180,13 +182,41 @@ def check_sandbox(folder, timeout):
         raise GraderFailure(f"the sandbox does not work here: {outcome.status}: {outcome.reason or outcome.results}")
 
 
+def grade_both(number, folder, seed, timeout):
+    """(public, hidden) ExerciseResults of one exercise, from one run of the student's code. The
+    calls on the student's own inputs come first, so they run exactly as `grade all --seed S`
+    runs them (a fresh process, the same time limit from its start); the public inputs' calls
+    follow, in the time left."""
+    exercise = load_catalog()[number - 1]
+    hidden, public = engine.hidden_tests(number, seed), engine.hidden_tests(number, engine.STUDENT_SEED)
+    both = grade_tests(exercise, folder, list(hidden) + list(public), timeout,
+                       black_boxes=engine.black_boxes_for(number), sources=engine.sources_for(number))
+    return _share(both, both.tests[len(hidden):], len(hidden)), _share(both, both.tests[:len(hidden)], 0)
+
+
+def _share(both, tests, skipped):
+    """One set of inputs' share of a run that graded both: its tests numbered from 1 again, and
+    the status that set alone gets (the run's reason only if the run stopped within it)."""
+    result = ExerciseResult(both.number, both.title, output=both.output, seconds=both.seconds)
+    for t in tests:
+        k = int(t.number.rsplit(".", 1)[1]) - skipped
+        result.tests.append(replace(t, number=f"{both.number}.{k}"))
+    if tests and all(t.passed for t in tests):
+        result.status = "done"
+    elif any(t.output.startswith("not run:") for t in tests):   # engine's words for calls that never ran
+        result.status, result.reason = both.status, both.reason
+    else:
+        result.status = "not started" if both.status == "not started" else "failing"
+    return result
+
+
 @dataclass
 class Worker:
-    """A forked grading process and the jobs ((number, "yours" | "public")) it still has to do."""
+    """A forked grading process and the exercises it still has to grade."""
     pid: int
     fd: int
-    jobs: list
-    current: tuple = None
+    numbers: list
+    current: int = None
     deadline: float = 0.0
     pending: bytes = b""
     finished: bool = False
@@ -195,19 +225,19 @@ class Worker:
 
 
 def grade(user, folder, check, seed, timeout, parallel):
-    """Every exercise on both sets of inputs: (public, hidden) ExerciseResults per exercise.
+    """Every exercise on both sets of inputs: (number, public, hidden) per exercise.
 
-    user None: this process grades the student's inputs itself, and a forked worker the public
-    ones at the same time when `parallel` (else this process does both). user (uid, gid): this
-    process never runs student code; one forked worker becomes that user first, so the sandbox
-    it starts, and the student's code, run as that user. A worker that dies or hangs costs the
-    job it was doing ("not run"); a new one takes the rest of its jobs."""
+    user None: this process grades, and when `parallel` a forked worker takes half of the
+    exercises at the same time. user (uid, gid): this process never runs student code; one
+    forked worker becomes that user first, so the sandbox it starts, and the student's code, run
+    as that user. A worker that dies or hangs costs the exercise it was grading ("not run"); a
+    new one takes the rest of its exercises."""
     numbers = [e.number for e in load_catalog()]
-    yours, public = [(n, "yours") for n in numbers], [(n, "public") for n in numbers]
     if user is None:
-        mine, queues = (yours, [public]) if parallel else (yours + public, [])
+        mine, queues = ([n for n in numbers if n % 2 == 0], [[n for n in numbers if n % 2]]) if parallel \
+            else (list(numbers), [])
     else:
-        mine, queues = [], [yours + public]
+        mine, queues = [], [list(numbers)]
     done, fruitless, running = {}, 0, {}
     level = isolation_level() if mine else ""
     try:
@@ -217,9 +247,9 @@ def grade(user, folder, check, seed, timeout, parallel):
         if mine:
             check_sandbox(check, timeout)
         while mine or running:
-            if mine:   # one job here, then a look at the workers (their pipes never fill for long)
-                job = mine.pop(0)
-                done[job] = _grade_job(job, folder, seed, timeout)
+            if mine:   # one exercise here, then a look at the workers (their pipes never fill for long)
+                number = mine.pop(0)
+                done[number] = grade_both(number, folder, seed, timeout)
             now = time.monotonic()
             for worker in running.values():
                 if now > worker.deadline and not worker.gave_up:
@@ -246,24 +276,17 @@ def grade(user, folder, check, seed, timeout, parallel):
             os.kill(worker.pid, signal.SIGKILL)
             os.close(worker.fd)
             os.waitpid(worker.pid, 0)
-    pairs = [(n, done[(n, "public")], done[(n, "yours")]) for n in numbers]
-    return Grading(level, _user_name(user[0] if user else os.geteuid()), pairs)
+    return Grading(level, _user_name(user[0] if user else os.geteuid()), [(n, *done[n]) for n in numbers])
 
 
-def _grade_job(job, folder, seed, timeout):
-    number, inputs = job
-    return engine.grade_exercise(load_catalog()[number - 1], folder,
-                                 seed if inputs == "yours" else engine.STUDENT_SEED, timeout)
-
-
-def _start(user, folder, check, seed, timeout, jobs):
+def _start(user, folder, check, seed, timeout, numbers):
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _work(write_end, user, folder, check, seed, timeout, jobs)
+        _work(write_end, user, folder, check, seed, timeout, numbers)
     os.close(write_end)
-    return Worker(pid, read_end, list(jobs), deadline=time.monotonic() + timeout + WATCHDOG_SLACK)
+    return Worker(pid, read_end, list(numbers), deadline=time.monotonic() + timeout + WATCHDOG_SLACK)
 
 
 def _read(worker, chunk, done, timeout):
@@ -277,12 +300,11 @@ def _read(worker, chunk, done, timeout):
         if "level" in message:
             level = message["level"]
         elif "start" in message:
-            worker.current = tuple(message["start"])
+            worker.current = message["start"]
             worker.deadline = time.monotonic() + timeout + WATCHDOG_SLACK
-        elif "result" in message:
-            job = tuple(message["job"])
-            done[job] = exercise_from_plain(message["result"])
-            worker.jobs.remove(job)
+        elif "number" in message:
+            done[message["number"]] = (exercise_from_plain(message["public"]), exercise_from_plain(message["hidden"]))
+            worker.numbers.remove(message["number"])
             worker.current, worker.graded = None, worker.graded + 1
         elif message.get("done"):
             worker.finished = True
@@ -290,24 +312,23 @@ def _read(worker, chunk, done, timeout):
 
 
 def _end(worker, done, seed, timeout):
-    """A worker's pipe closed: reaps it, charges its job in progress, returns the jobs left."""
+    """A worker's pipe closed: reaps it, charges its exercise in progress, returns those left."""
     os.close(worker.fd)
     _, status = os.waitpid(worker.pid, 0)
     if worker.finished:
         return []
     if worker.current:
-        number, kind = worker.current
         if worker.gave_up:
             why = f"the grader gave up on this exercise after {timeout + WATCHDOG_SLACK:g} s"
         else:
             why = f"the grading process {_how_it_ended(status)} while grading this exercise"
-        done[worker.current] = not_run(number, seed if kind == "yours" else engine.STUDENT_SEED, why)
-        worker.jobs.remove(worker.current)
-    return worker.jobs
+        done[worker.current] = (not_run(worker.current, engine.STUDENT_SEED, why), not_run(worker.current, seed, why))
+        worker.numbers.remove(worker.current)
+    return worker.numbers
 
 
-def _work(fd, user, folder, check, seed, timeout, jobs):
-    """A forked grading process: becomes `user`, grades its jobs, sends JSON lines. Never returns."""
+def _work(fd, user, folder, check, seed, timeout, numbers):
+    """A forked grading process: becomes `user`, grades, sends JSON lines. Never returns."""
     code = 1
 
     def send(message):
@@ -327,9 +348,10 @@ def _work(fd, user, folder, check, seed, timeout, jobs):
             os.chdir("/")
         check_sandbox(check, timeout)    # starts this process's own sandbox template
         send({"level": isolation_level()})
-        for job in jobs:
-            send({"start": job})
-            send({"job": job, "result": exercise_to_plain(_grade_job(job, folder, seed, timeout))})
+        for number in numbers:
+            send({"start": number})
+            public, hidden = grade_both(number, folder, seed, timeout)
+            send({"number": number, "public": exercise_to_plain(public), "hidden": exercise_to_plain(hidden)})
         send({"done": True})
         code = 0
     except BaseException:  # noqa: BLE001 - the grader's own failure, sent as such
@@ -360,11 +382,11 @@ def grading_user():
         return 65534, 65534
 
 
-def parallel(level):
-    """Whether the two sets of inputs are graded at once: where two CPUs are ours, and each run of
-    student code is walled in its own pid namespace. Without namespaces the student's code could
-    signal a grading process of its own user, and so cost another exercise than its own; graded
-    one at a time, it can only end the run it is in."""
+def both_at_once(level):
+    """Whether two processes grade at once (half of the exercises each): where two CPUs are ours,
+    and each run of student code is walled in its own pid namespace. Without namespaces the
+    student's code could signal a grading process of its own user, and so cost another exercise
+    than its own; graded one at a time, it can only end the run it is in."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -484,17 +506,20 @@ def grade_submission(root, options, student, started):
         if not staged.ok:
             return results_json(failed_to_load(staged, student), staged, student, options,
                                  time.monotonic() - started)
-        os.chmod(staged.folder, 0o755)             # root's files, readable by a grading user
         check = Path(temp, "check")
-        check.mkdir(mode=0o755)
+        check.mkdir()
         (check / "sandbox_check.py").write_text("def ping():\n    return 1\n")
-        warm(student.seed)
+        for folder in (staged.folder, check):      # root's files, readable by a grading user, whatever the umask
+            os.chmod(folder, 0o755)
+            for path in folder.iterdir():
+                os.chmod(path, 0o644)
         level, user = isolation_level(), None
         if os.geteuid() == 0 and level != "namespaces":
             _keep_from_students(root)
+            warm(student.seed)
             import_everything()
             level, user = "none", grading_user()
-        grading = grade(user, staged.folder, check, student.seed, options.timeout, parallel(level))
+        grading = grade(user, staged.folder, check, student.seed, options.timeout, both_at_once(level))
         return results_json(grading, staged, student, options, time.monotonic() - started)
 
 
