@@ -5,9 +5,11 @@ The notebook is read with nbformat, the format's own library, and never run here
 cells (in any order, whatever their ids, outputs, metadata or nbformat 4.x minor version) only
 definitions are kept: imports, functions, classes and constants (a name bound to literals).
 Everything else at the top level (plots, prints, a training run, `%matplotlib inline`,
-`!pip install ...`) is dropped, so it neither runs nor costs points; the functions are graded
-in the clean room like any file. When a name is defined twice, the last definition in the
-notebook wins, as it would when the notebook is run from top to bottom.
+`!pip install ...`, `check(5)`, and imports of the course's own `grader`) is dropped, so it
+neither runs nor costs points; the functions are graded in the clean room like any file. When a
+name is defined twice, the last definition in the notebook wins, as it would when the notebook is
+run from top to bottom. `read_cells` does the same for a list of cell sources: `check(N)` in the
+kit's notebook (grader/notebook_check.py) reads the kernel's history of executed cells with it.
 
 Each exercise file gets the student's functions of that exercise, every helper function, class
 and constant, and `from exNN_... import name` for the functions of earlier exercises it uses: so,
@@ -56,17 +58,28 @@ def read_notebook(data: bytes, shown: str) -> NotebookFiles:
     cells = notebook.get("cells")
     if not isinstance(cells, list):
         raise NotebookError(f"{shown}: not a valid notebook (no list of cells)")
+    sources = {}
+    for number, cell in enumerate(cells, start=1):
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources[f"code cell {number}"] = "".join(source) if isinstance(source, list) else str(source)
+    return read_cells(sources)
+
+
+def read_cells(sources) -> NotebookFiles:
+    """The exercise files that cell sources define, read in the order given (a later definition
+    wins). sources: {label: source} (the label names a cell in a problem, e.g. "In [3]") or a
+    list of sources, labelled "cell 1", "cell 2", ...: what `check(N)` reads from a kernel's
+    history. Nothing here runs the code."""
+    if not isinstance(sources, dict):
+        sources = {f"cell {number}": source for number, source in enumerate(sources, start=1)}
     definitions, problems = {}, []
     order = 0
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+    for label, source in sources.items():
         try:
             tree = ast.parse(_without_magics(source))
         except SyntaxError as exc:
-            problems.append(f"code cell {number} was left out: a syntax error at its line {exc.lineno}: {exc.msg}")
+            problems.append(f"{label} was left out: a syntax error at its line {exc.lineno}: {exc.msg}")
             continue
         for node in tree.body:
             kept = _kept(node)
@@ -115,16 +128,26 @@ def _kept(node):
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return (node.name,)
     if isinstance(node, ast.Import):
+        if any(_tool(alias.name) for alias in node.names):
+            return ()
         return ("import " + ast.unparse(node),)
     if isinstance(node, ast.ImportFrom):
         if node.module and re.fullmatch(r"ex\d\d_\w+", node.module):
             return ()   # an earlier exercise: the files below import what they need themselves
+        if node.level == 0 and node.module and _tool(node.module):
+            return ()
         return ("import " + ast.unparse(node),)
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _literal(node.value):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if all(isinstance(t, ast.Name) for t in targets):
             return tuple(t.id for t in targets)
     return ()
+
+
+def _tool(module):
+    """The course's own tools (`from grader.notebook_check import check`, the kit notebook's first
+    cell): they check the functions and are no part of them, and the clean room does not hold them."""
+    return module.split(".")[0] in ("grader", "clean_room")
 
 
 def _literal(value):
