@@ -18,7 +18,8 @@ from .catalog import COURSE_ROOT, load_catalog
 # the standard library and modules on this list or in clean_room/.
 KIT_MODULES = (
     "__init__.py", "catalog.py", "catalog.yaml", "cli.py", "cli_errors.py", "compare.py", "feedback.py", "grading.py",
-    "handed_in.py", "locate.py", "mistakes.py", "notebook.py", "progress.py", "public.py", "results.py", "spreadsheet.py", "watch.py",
+    "handed_in.py", "locate.py", "mistakes.py", "notebook.py", "notebook_check.py", "progress.py", "public.py",
+    "results.py", "spreadsheet.py", "watch.py",
     "judge/__init__.py", "judge/calls.py", "judge/kinds.py",
 )
 KIT_PACKAGES = ("runner", "quiz")   # every .py file of these grader packages (no answers by design)
@@ -41,11 +42,16 @@ class Release:
     out: Path
     files: list
     quizzes: list
+    notebook: bool = False
 
     def text(self):
-        return (f"Wrote the student kit to {self.out}: {len(self.files)} files, exercises 1 to {len(load_catalog())}, "
+        text = (f"Wrote the student kit to {self.out}: {len(self.files)} files, exercises 1 to {len(load_catalog())}, "
                 f"quizzes {', '.join(self.quizzes) or 'none'}.\n"
                 f"Students install it with `pip install .` inside it, then `cd exercises` and `grade list`.")
+        if self.notebook:
+            text += ("\nOr they open day7.ipynb in Jupyter, on the Python they installed the kit into, and run its "
+                     "check(N) cells.")
+        return text
 
 
 def available_quizzes(root=COURSE_ROOT):
@@ -59,8 +65,9 @@ def check_out_folder(out):
     return out
 
 
-def build_kit(out, quizzes=None, root=COURSE_ROOT):
-    """Writes the kit into `out` (new, or an empty folder) and returns a Release."""
+def build_kit(out, quizzes=None, root=COURSE_ROOT, notebook=False):
+    """Writes the kit into `out` (new, or an empty folder) and returns a Release; with `notebook`,
+    day7.ipynb too (grader/release_notebook.py)."""
     out = check_out_folder(out)
     known = available_quizzes(root)
     chosen = known if not quizzes else list(dict.fromkeys(quizzes))
@@ -69,17 +76,17 @@ def build_kit(out, quizzes=None, root=COURSE_ROOT):
         raise ReleaseError(f"no quiz named {', '.join(map(repr, unknown))} in quizzes/ (quizzes: {', '.join(known)})")
     staging = Path(tempfile.mkdtemp(prefix=".kit-", dir=out.parent if out.parent.is_dir() else None))
     try:
-        files = _fill(staging, chosen, root)
+        files = _fill(staging, chosen, root, notebook)
         if out.exists():
             out.rmdir()
         shutil.move(str(staging), str(out))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Release(out, files, chosen)
+    return Release(out, files, chosen, notebook)
 
 
-def _fill(kit, quizzes, root):
+def _fill(kit, quizzes, root, notebook=False):
     from . import public
     from .engine import STUDENT_SEED, hidden_tests
 
@@ -112,8 +119,12 @@ def _fill(kit, quizzes, root):
     copy(root / "grader" / "kit_backend.py", "_build/kit_backend.py")
     _write(kit / "kit.json", json.dumps(dict(KIT, format=public.FORMAT), indent=1) + "\n")
     _write(kit / "pyproject.toml", PYPROJECT)
-    _write(kit / "README.md", student_readme(quizzes))
+    _write(kit / "README.md", student_readme(quizzes, notebook))
     files += ["kit.json", "pyproject.toml", "README.md"]
+    if notebook:
+        from .release_notebook import NOTEBOOK_NAME, notebook_text
+        _write(kit / NOTEBOOK_NAME, notebook_text(root))
+        files.append(NOTEBOOK_NAME)
     missing = missing_imports(kit)
     if missing:
         raise ReleaseError("the kit's modules import modules it does not carry: " + "; ".join(missing)
@@ -169,7 +180,7 @@ backend-path = ["_build"]
 """
 
 
-def student_readme(quizzes):
+def student_readme(quizzes, notebook=False):
     rows = "\n".join(f"| {e.number} | {e.file} | {', '.join(e.functions)} | {e.points:g} |" for e in load_catalog())
     quiz_lines = "\n".join(f"quiz {q}" for q in quizzes)
     quiz_part = (f"""## Quizzes, for practice
@@ -224,4 +235,20 @@ one of those is wrong, the later exercise tells you which one to fix first.
 These checks run fixed inputs. Your instructor grades with other inputs, so code that works only
 for these inputs earns nothing there: make your functions right for any input of the right shape.
 
-{quiz_part}"""
+{NOTEBOOK_PART if notebook else ""}{quiz_part}"""
+
+
+NOTEBOOK_PART = """## In Jupyter: day7.ipynb
+
+The same exercises as a notebook: one section per exercise, with the formula and the shapes, a
+cell for your functions and a check cell, `check(N)`, which shows the feedback of `grade exercise
+N` in the notebook. Install the kit (above) into the Python your notebooks run on, or run
+`%pip install .` in a notebook cell, then open `day7.ipynb` from this folder (Jupyter, JupyterLab
+or VS Code), run its first code cell, and work down. Everything runs on your computer, offline.
+
+`check(N)` grades the cells you have run, in the order you ran them, as the files in `exercises/`
+would be graded. Only definitions count (functions, imports, constants); prints, plots and other
+code at a cell's top level are never run by the check. `grade all --path day7.ipynb` grades the
+whole notebook from a terminal.
+
+"""

@@ -1,5 +1,5 @@
-"""One student kit for the whole session: built with `grade release`, installed (a real install,
-not editable) into a fresh virtual environment, and helpers to run its `grade` there.
+"""One student kit for the whole session: built with `grade release --notebook`, installed (a real
+install, not editable) into a fresh virtual environment, and helpers to run its `grade` there.
 
 The venv does not use --system-site-packages: this checkout is installed editable in the system
 site-packages, and its finder would make `import reference` work in the venv. Instead a .pth
@@ -67,7 +67,7 @@ def _dependency_dirs():
 def kit(tmp_path_factory):
     base = tmp_path_factory.mktemp("kit")
     root = base / "kit"
-    built = subprocess.run([sys.executable, "-m", "grader.cli", "release", "--out", str(root)],
+    built = subprocess.run([sys.executable, "-m", "grader.cli", "release", "--out", str(root), "--notebook"],
                            cwd=COURSE_ROOT, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     source = base / "install-source"            # pip may write into the folder it installs from

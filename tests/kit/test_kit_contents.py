@@ -59,7 +59,8 @@ def test_the_leak_search_finds_a_leak(tmp_path):
 def test_the_kit_is_an_allow_list(kit):
     names = {p.relative_to(kit.root).as_posix() for p in kit_files(kit.root)}
     assert {f"exercises/{e.file}" for e in load_catalog()} <= names
-    assert {"README.md", "pyproject.toml", "kit.json", "quizzes/day7.yaml", "grader/public_checks/format.json"} <= names
+    assert {"README.md", "pyproject.toml", "kit.json", "quizzes/day7.yaml", "grader/public_checks/format.json",
+            "day7.ipynb", "grader/notebook_check.py"} <= names   # the session's kit is built with --notebook
     forbidden = re.compile(r"(^|/)(reference|solutions|hidden|tests|batch|package|__pycache__)/|engine\.py$|release\.py$|"
                            r"selfcheck\.py$|demo\.py$|numeric\.py$|source_text\.py$|\.pyc$")
     assert not [n for n in names if forbidden.search(n)]
@@ -103,6 +104,9 @@ def test_release_into_an_empty_folder_with_one_quiz(tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "empty" / "quizzes").iterdir()) == ["day7.yaml"]
     assert "quiz day7_training" not in (tmp_path / "empty" / "README.md").read_text(encoding="utf-8")
+    # without --notebook, no notebook (the session's kit is built with it: see conftest.py)
+    assert not list((tmp_path / "empty").rglob("*.ipynb"))
+    assert "day7.ipynb" not in (tmp_path / "empty" / "README.md").read_text(encoding="utf-8")
 
 
 def test_reference_and_the_generators_cannot_be_imported_in_the_kit(kit):
