@@ -86,14 +86,26 @@ class ClassCounts:
     failed: int = 0          # submissions that could not be used: zero points and a reason
     not_graded: int = 0      # no results yet (the batch was interrupted)
     timed_out: int = 0       # graded students with at least one exercise stopped for time
-    mean: float = 0.0        # over graded and failed-to-load students (not over the not graded)
+    mean: float = 0.0        # over the graded students only (see MEAN_RULE)
     median: float = 0.0
     full_marks: int = 0      # students with full marks
-    scores: list = field(default_factory=list)   # the totals the mean is over
+    scores: list = field(default_factory=list)   # the totals the mean is over: the graded students'
+
+
+# One rule for every figure of the class, in the summary and in the report: a submission that failed
+# to load has no grade to average (its zero says nothing about what the class learned), so the
+# mean, the median, the histogram and the per-exercise figures are over the graded students.
+MEAN_RULE = "over the graded students; those whose submission failed to load, at 0 points, are left out"
+
+
+def figure(value):
+    """A number for people to read: at most two decimals, no float noise (40.22, 2.5, 62)."""
+    text = f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def class_counts(records):
-    counted = [r for r in records if r.status in (GRADED, FAILED)]
+    counted = [r for r in records if r.status == GRADED]
     scores = [r.score for r in counted]
     top = full_marks()
     return ClassCounts(

@@ -120,7 +120,7 @@ def test_the_report_names_every_student_and_escapes_their_text(graded):
     assert "http://" not in page and "https://" not in page and " src=" not in page
     for svg in re.findall(r"<svg.*?</svg>", page, flags=re.S):   # each chart is well-formed SVG
         xml.dom.minidom.parseString(svg)
-    assert page.count('<section class="student"') == len(expected) + 1
+    assert page.count('<details class="student"') == len(expected) + 1   # one collapsible section a student
     assert "Most frequent mistakes" in page
 
 

@@ -91,12 +91,12 @@ def test_the_report_shows_the_stored_feedback_and_the_summary_its_counts():
             records.record(Submission("cy", Path("cy"), "folder", out_name="cy"), None)]
     counts = records.class_counts(rows)
     assert (counts.students, counts.graded, counts.failed, counts.not_graded, counts.timed_out) == (4, 2, 1, 1, 1)
-    assert counts.mean == pytest.approx((FULL + 58) / 3) and counts.full_marks == 1
+    assert counts.mean == pytest.approx((FULL + 58) / 2) and counts.full_marks == 1   # over the graded (MEAN_RULE)
     page = report.render(rows, seed=SEED, timeout=1.5)
     assert "the feedback of ann, as results.json holds it" in page
     assert "the feedback of bo, as results.json holds it" in page
     assert "<b>1</b> with a timeout" in page and "<b>1</b> not graded yet" in page
-    assert f"mean <b>{gradebook.number(counts.mean)}</b>" in page
+    assert f"mean <b>{records.figure(counts.mean)}</b>" in page
 
 
 @pytest.mark.parametrize("value, text", [(62.0, "62"), (2.5, "2.5"), (0.1 + 0.2, "0.3"), (1 / 3, "0.3333"),
