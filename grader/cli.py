@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .catalog import get_exercise, load_catalog
+from .cli_errors import OneLineUsageErrors
 
 DEFAULT_PATH = Path("exercises")
 
@@ -26,20 +27,51 @@ def exercise_or_fail(number):
         raise GradeError(str(e))
 
 
-def student_folder(path):
+def student_folder(path, zip_ok=False):
+    if zip_ok and path.is_file() and path.suffix.lower() == ".zip":
+        return path   # a handed-in submission, graded as grade batch grades it (grader/handed_in.py)
     if not path.is_dir():
-        raise GradeError(f"{path}: no such folder (--path names the folder holding your exercise files)")
+        raise GradeError(not_a_folder(path))
     return path
+
+
+def not_a_folder(path):
+    """Why --path is not a folder to grade: it does not exist, or what it is instead."""
+    usage = "--path names the folder holding your exercise files"
+    if not path.exists():
+        return f"{path}: no such folder ({usage})"
+    if path.is_file() and path.name in {e.file for e in load_catalog()}:
+        return f"{path} is an exercise file; {usage}: --path {path.parent}"
+    if path.is_file() and path.suffix.lower() == ".zip":
+        return f"{path} is a .zip file; grade exercise and grade all take one (a handed-in submission), this command needs a folder"
+    kind = "a file" if path.is_file() else "not a regular file or folder"
+    return f"{path} is {kind}, not a folder ({usage})"
+
+
+def terminal_width():
+    """The terminal's columns (COLUMNS first), or feedback.WIDTH when output is not a terminal."""
+    import shutil
+
+    from .feedback import WIDTH
+    return shutil.get_terminal_size((WIDTH, 24)).columns
 
 
 path_option = click.option("--path", type=click.Path(path_type=Path), default=DEFAULT_PATH, show_default=True,
                            help="The folder holding the exercise files.")
 seed_option = click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the hidden tests' inputs.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the Gradescope results JSON.")
+submission_option = click.option(
+    "--submission", is_flag=True,
+    help="--path is a handed-in submission (a folder or .zip): find its exercise files as grade batch does, "
+         "and write nothing into it.")
 timeout_option = click.option("--timeout", type=float, default=None, help="Seconds allowed per exercise.")
 
 
-@click.group()
+class GradeGroup(OneLineUsageErrors, click.Group):
+    """`grade`: a bad command line (a wrong type, an unknown option) is one `error:` line, exit 2."""
+
+
+@click.group(cls=GradeGroup)
 def main():
     """Grades the Day 7 exercises: `grade list`, `grade exercise N`, `grade all`, `grade batch`."""
 
@@ -50,7 +82,7 @@ def list_(path):
     """The exercises, their files and points, and your progress so far."""
     from .progress import load_progress
 
-    progress = load_progress(path)
+    progress = load_progress(student_folder(path))   # a --path that is not a folder is an error
     exercises = load_catalog()
     click.echo(f"{'#':>3}  {'title':42s} {'file':26s} {'points':>6}  status")
     for e in exercises:
@@ -63,12 +95,13 @@ def list_(path):
     click.echo(f"\nProgress: {done}/{len(exercises)} exercises done, {earned:g}/{total:g} points.")
 
 
-def run_grading(path, numbers, seed, timeout, as_json):
+def run_grading(path, numbers, seed, timeout, as_json, submission=False):
     """Grades and prints; returns True when every graded exercise earned full marks."""
     from . import runner
     runner.warm()   # the clean template imports numpy while this process does the same
     from .engine import DEFAULT_TIMEOUT, STUDENT_SEED, check_timeout, grade_folder
-    from .feedback import exercise_text, summary_text
+    from .feedback import WIDTH, all_text, exercise_text
+    from .handed_in import NotGradable, grading_place, relabel
     from .progress import record_progress
     from .results import to_gradescope
 
@@ -77,13 +110,21 @@ def run_grading(path, numbers, seed, timeout, as_json):
     except ValueError as e:
         raise GradeError(str(e))
     start = time.perf_counter()
-    results = grade_folder(student_folder(path), STUDENT_SEED if seed is None else seed, timeout, numbers)
-    record_progress(path, results)
+    path = student_folder(path, zip_ok=True)
+    try:
+        with grading_place(path, submission) as place:
+            results = relabel(grade_folder(place.folder, STUDENT_SEED if seed is None else seed, timeout, numbers),
+                              place)
+    except NotGradable as e:
+        raise GradeError(str(e))
+    if place.own:
+        record_progress(path, results)
     files = {e.number: e.file for e in load_catalog()}
     many = len(results) > 1
-    text = "\n\n".join(exercise_text(ex, files[ex.number], brief_if_not_started=many) for ex in results)
-    if many:
-        text += "\n\n" + summary_text(results)
+    width = WIDTH if as_json else terminal_width()
+    text = all_text(results, files, width) if many else exercise_text(results[0], files[results[0].number], width=width)
+    if place.head:
+        text = place.head + "\n\n" + text
     if as_json:
         click.echo(json.dumps(to_gradescope(results, time.perf_counter() - start, text), indent=2))
     else:
@@ -97,10 +138,11 @@ def run_grading(path, numbers, seed, timeout, as_json):
 @seed_option
 @json_option
 @timeout_option
-def exercise(number, path, seed, as_json, timeout):
+@submission_option
+def exercise(number, path, seed, as_json, timeout, submission):
     """Grade exercise NUMBER; exits 0 when it earns full marks, 1 otherwise."""
     exercise_or_fail(number)
-    sys.exit(0 if run_grading(path, {number}, seed, timeout, as_json) else 1)
+    sys.exit(0 if run_grading(path, {number}, seed, timeout, as_json, submission) else 1)
 
 
 @main.command("all")
@@ -108,9 +150,15 @@ def exercise(number, path, seed, as_json, timeout):
 @seed_option
 @json_option
 @timeout_option
-def all_(path, seed, as_json, timeout):
-    """Grade every exercise and show the total; exits 0 only with full marks."""
-    sys.exit(0 if run_grading(path, None, seed, timeout, as_json) else 1)
+@submission_option
+def all_(path, seed, as_json, timeout, submission):
+    """Grade every exercise and show the total; exits 0 only with full marks.
+
+    With --submission (or on a .zip, or a folder keeping its files under exercises/ or one folder
+    deeper) --path is graded as grade batch grades it: `grade all --path submissions/carol
+    --submission --seed 20261` gives carol's batch score and writes nothing into her folder.
+    """
+    sys.exit(0 if run_grading(path, None, seed, timeout, as_json, submission) else 1)
 
 
 @main.command()

@@ -41,10 +41,34 @@ def exercise_status(result):
     return result.status
 
 
+def not_started_reason(ex):
+    """Why an exercise is not started, in one line: `grade all` and results.json say the same."""
+    return ex.reason or "its functions still raise NotImplementedError"
+
+
+def said_once(ex):
+    """True for an exercise not started whose every test failed: one entry says it all."""
+    return exercise_status(ex) == "not started" and bool(ex.tests) and not any(t.passed for t in ex.tests)
+
+
 def to_gradescope(results, execution_time, output=""):
-    """The Gradescope autograder results.json for one or more graded exercises."""
+    """The Gradescope autograder results.json for one or more graded exercises.
+
+    An exercise not started (its file missing, or every function still raising
+    NotImplementedError) is one entry, as it is one line in `grade all`: numbered after its first
+    test, worth the exercise's points, the tests it stands for under `extra_data.not_started`.
+    """
     tests = []
     for ex in results:
+        if said_once(ex):
+            tests.append({
+                "name": f"Exercise {ex.number}: {ex.title}", "number": ex.tests[0].number,
+                "score": 0.0, "max_score": round(ex.max_score, 4), "status": "failed",
+                "output": f"not started: {not_started_reason(ex)}",
+                "extra_data": {"exercise": ex.number, "diagnosis": "", "not_started": [
+                    {"name": t.name, "number": t.number, "max_score": round(t.max_score, 4)} for t in ex.tests]},
+            })
+            continue
         for t in ex.tests:
             text = t.output
             if t.diagnosis:

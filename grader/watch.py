@@ -22,12 +22,25 @@ def modified_time(path):
         return None
 
 
+def refresh_progress(folder):
+    """Grades every exercise once, quietly, and records it: where to start must not come from a
+    progress file written before an exercise was broken again (or edited by hand)."""
+    from .grading import course
+    from .progress import record_progress
+
+    record_progress(folder, course().grade_folder(folder))
+
+
 def watch_exercises(folder, number=None, interval=0.5, *, echo=print, clear=lambda: None,
-                    should_stop=lambda: False, grade=None):
-    """Grades on every save until should_stop() (or Ctrl-C); follows the course when number is None."""
+                    should_stop=lambda: False, grade=None, refresh=refresh_progress):
+    """Grades on every save until should_stop() (or Ctrl-C); follows the course when number is None,
+    from the first exercise not done as grading finds it now (refresh), not as the file last said."""
     from .cli import run_grading
 
     grade = grade or (lambda n: run_grading(folder, {n}, None, None, False))
+    if number is None:
+        echo("Grading every exercise to see where you are...")
+        refresh(folder)
     exercise = get_exercise(number) if number else next_exercise(folder)
     seen = None
     while exercise is not None and not should_stop():

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .. import engine, runner
 from ..catalog import load_catalog
-from ..feedback import exercise_text, summary_text
+from ..feedback import all_text
 from ..results import to_gradescope
 from . import gradebook, records, report, store
 from .pool import GraderError, PoolError, Task, WarmPool, not_run
@@ -49,7 +49,7 @@ class BatchSummary:
     failed_to_load: int = 0       # submissions that could not be used: zero points and a reason
     not_graded: int = 0           # no results yet (the batch was interrupted)
     timed_out: int = 0            # graded students with at least one exercise stopped for time
-    mean_score: float = 0.0       # over graded and failed-to-load students
+    mean_score: float = 0.0       # over the graded students (records.MEAN_RULE)
     max_score: float = 0.0
     graded_now: int = 0           # students whose code ran in this run
     failed_now: int = 0           # failed-to-load results written in this run
@@ -80,7 +80,8 @@ class BatchSummary:
                      + names(lambda r: r.status == records.FAILED)
                      + (f", {self.not_graded} not graded yet" if self.not_graded else "") + ".")
         lines.append(f"  timed out: {self.timed_out}" + names(lambda r: r.timed_out))
-        lines.append(f"  mean score: {gradebook.number(self.mean_score)}/{gradebook.number(self.max_score)}")
+        lines.append(f"  mean score: {records.figure(self.mean_score)}/{gradebook.number(self.max_score)}"
+                     + (f" ({records.MEAN_RULE})" if self.failed_to_load else ""))
         lines.append(f"  this run: {self.graded_now} graded, {self.reused} kept (unchanged since the last run), "
                      f"{self.failed_now} failed to load, in {self.wall_time:.1f} s"
                      + (f" with {_plural(self.workers, 'worker')}" if self.workers else ""))
@@ -306,8 +307,7 @@ def _save(out_dir, staged, exercises, fp, seed, timeout, kept, seconds):
         head = f"Graded the {len(staged.files)} exercise files in {staged.display}."
         for remark in staged.remarks:
             head += f"\nNote: {remark}."
-        text = head + "\n\n" + "\n\n".join(exercise_text(ex, files[ex.number]) for ex in exercises)
-        text += "\n\n" + summary_text(exercises)
+        text = head + "\n\n" + all_text(exercises, files)   # what grade all shows the student
     else:
         status, reason = records.FAILED, staged.reason
         text = f"Your submission ({sub.entry}) could not be graded: {reason}."

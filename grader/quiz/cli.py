@@ -6,12 +6,14 @@ for a quiz whose name is also a command's) are subcommands. Every QuizError beco
 """
 from __future__ import annotations
 
+import io
 import json
 import random
 from pathlib import Path
 
 import click
 
+from ..cli_errors import OneLineUsageErrors
 from .answers import parse_answer_list
 from .classgrade import grade_responses
 from .gradebook import report_text, write_grades_csv
@@ -29,8 +31,9 @@ from .shuffle import shuffled
 EXPORTERS = {"gift": to_gift, "moodle-xml": to_moodle_xml}
 
 
-class QuizGroup(click.Group):
-    """A group where a first word that is not a command is the NAME of a quiz to take."""
+class QuizGroup(OneLineUsageErrors, click.Group):
+    """A group where a first word that is not a command is the NAME of a quiz to take; a bad
+    command line (a wrong type, an unknown option, --seed without --shuffle) is one `error:` line."""
 
     def parse_args(self, ctx, args):
         # `quiz` alone: the help on stderr and status 2 with every click version (older ones exit 0)
@@ -149,7 +152,9 @@ def grade(name, responses, out, quizzes_dir):
     grades = grade_responses(quiz, header, rows)
     to_stdout = out is None or str(out) == "-"
     if to_stdout:
-        write_grades_csv(grades, click.get_text_stream("stdout"))
+        table = io.StringIO()
+        write_grades_csv(grades, table)
+        click.echo(table.getvalue(), nl=False)
     else:
         try:
             with open(out, "w", encoding="utf-8", newline="") as f:
