@@ -40,15 +40,25 @@ def course():
     return engine
 
 
+STOPPED_EARLY = frozenset({"timeout", "memory", "exited", "crashed"})   # a run that another may follow
+
+
+def most_runs(exercise):
+    """How many runs of the student's code grading `exercise` takes at most: one, and one more
+    after each run that a function of the file stopped early, which is never more runs than the
+    file has functions (a file that loops in every function costs that many timeouts)."""
+    return max(1, len(exercise.functions))
+
+
 def grade_tests(exercise, folder, tests, timeout=DEFAULT_TIMEOUT, **run_options):
     """The ExerciseResult of the student's file exercise.file in `folder` under `tests`.
 
     run_options: what run_student needs besides the calls (black_boxes, sources, student_imports).
     """
     start = time.perf_counter()
-    calls = [call for test in tests for call in test.calls]
-    outcome = run_student(Path(folder) / exercise.file, exercise.module, calls, timeout=timeout, **run_options)
-    result = ExerciseResult(exercise.number, exercise.title, output=outcome.output)
+    answers, lost, outcomes = run_tests(exercise, Path(folder) / exercise.file, tests, timeout, run_options)
+    outcome = outcomes[0]
+    result = ExerciseResult(exercise.number, exercise.title, output=_outputs(outcomes))
     if outcome.status == "missing":
         result.status, result.reason = "not started", outcome.reason
     elif outcome.status == "sandbox-error":
@@ -56,17 +66,14 @@ def grade_tests(exercise, folder, tests, timeout=DEFAULT_TIMEOUT, **run_options)
     elif outcome.status != "ok":
         result.status, result.reason = "error", f"{exercise.file} {outcome.reason}"
 
-    position = 0
     for k, test in enumerate(tests, start=1):
-        answers = outcome.results[position:position + len(test.calls)]
-        position += len(test.calls)
         number = f"{exercise.number}.{k}"
-        if len(answers) < len(test.calls):
-            why = result.reason or "the student's code stopped before this test ran"
+        if k - 1 not in answers:
+            why = lost.get(k - 1) or result.reason or "the student's code stopped before this test ran"
             result.tests.append(TestResult(test.name, number, test.points, False, f"not run: {why}"))
             continue
         try:
-            verdict = test.judge(answers)
+            verdict = test.judge(answers[k - 1])
         except Exception as exc:  # a grader bug must neither crash the run nor give or take points silently
             print(f"grader error: test {number} {test.name!r}: {type(exc).__name__}: {exc}", file=sys.stderr)
             verdict = Verdict(False, f"the grader could not judge this answer ({type(exc).__name__}: {exc}); "
@@ -82,3 +89,44 @@ def grade_tests(exercise, folder, tests, timeout=DEFAULT_TIMEOUT, **run_options)
             result.status = "not started"
     result.seconds = time.perf_counter() - start
     return result
+
+
+def run_tests(exercise, path, tests, timeout, run_options):
+    """Runs the calls of `tests` in the clean room: ({test index: its CallResults}, {test index:
+    why it lost its points}, [the Outcome of each run]).
+
+    One function that loops or crashes costs only its own tests: when a run stops early while a
+    function of the file runs, the tests that did not finish and call that function lose their
+    points with the reason, and the other unfinished tests run again in a fresh child (each run
+    in the same order, so the same file always gets the same answers). A file that cannot be
+    imported, or a run that stops outside any function, is not run again.
+    """
+    todo, failed = list(range(len(tests))), set()
+    answers, lost, outcomes = {}, {}, []
+    while todo:
+        outcome = run_student(path, exercise.module, [c for i in todo for c in tests[i].calls],
+                              timeout=timeout, **run_options)
+        outcomes.append(outcome)
+        position, unfinished = 0, []
+        for i in todo:
+            got = outcome.results[position:position + len(tests[i].calls)]
+            position += len(tests[i].calls)
+            if len(got) == len(tests[i].calls):
+                answers[i] = got
+            else:
+                unfinished.append(i)
+        why = outcome.reason if outcome.status in ("missing", "sandbox-error") else f"{exercise.file} {outcome.reason}"
+        again = outcome.status in STOPPED_EARLY and outcome.running not in (None, "import")
+        if again:
+            failed.add(outcome.running)
+        todo = [i for i in unfinished if again and not failed & {c.function for c in tests[i].calls}]
+        if len(outcomes) >= most_runs(exercise):
+            todo = []
+        lost.update((i, why) for i in unfinished if i not in todo)
+    return answers, lost, outcomes
+
+
+def _outputs(outcomes):
+    """What the student's code printed in every run, one run after the other."""
+    texts = [o.output for o in outcomes if o.output]
+    return "\n".join(t.rstrip("\n") for t in texts) + ("\n" if texts and texts[-1].endswith("\n") else "")

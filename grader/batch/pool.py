@@ -38,10 +38,11 @@ from dataclasses import dataclass, field
 
 from .. import engine, runner
 from ..catalog import COURSE_ROOT, load_catalog
+from ..grading import most_runs
 from ..results import ExerciseResult, TestResult
 
 PR_SET_PDEATHSIG = 1
-WATCHDOG_SLACK = 30.0      # seconds past the timeout before the parent gives up on an exercise
+WATCHDOG_SLACK = 30.0      # seconds past an exercise's runs' timeouts before the parent gives up on it
 MAX_QUIET_DEATHS = 5       # workers dying in a row before grading anything: the batch stops
 
 
@@ -236,7 +237,7 @@ class WarmPool:
                     dead.append(w)
             now = time.monotonic()
             for w in self.workers:
-                if w.running is not None and now - w.since > self.timeout + WATCHDOG_SLACK and w not in dead:
+                if w.running is not None and now - w.since > self.give_up_after(w.running) and w not in dead:
                     w.process.kill()
                     w.process.join(5)
                     dead.append(w)
@@ -245,6 +246,11 @@ class WarmPool:
                 self._replace(w, queue, on_done)
             if tick:
                 tick()
+
+    def give_up_after(self, number):
+        """Seconds after which the parent gives up on exercise `number`: past the timeout of
+        every run grading it may take (one more after each function that loops, grading.py)."""
+        return self.timeout * most_runs(load_catalog()[number - 1]) + WATCHDOG_SLACK
 
     def _give(self, w, task):
         w.task = task
@@ -294,7 +300,7 @@ class WarmPool:
             if w.running is not None and w.running not in task.done:
                 number = w.running
                 if w.watchdog:
-                    reason = (f"the grader stopped this exercise after {self.timeout + WATCHDOG_SLACK:g} s "
+                    reason = (f"the grader stopped this exercise after {self.give_up_after(number):g} s "
                               "(the sandbox did not end it)")
                 else:
                     how = _how_it_ended(w.process.exitcode)
