@@ -13,6 +13,8 @@ from clean_room.plain_data import Opaque
 RTOL, ATOL = 1e-6, 1e-9
 SHOW_MAX = 12   # arrays with more elements than this are summarized, not printed
 ANY = object()  # an expected value that any answer matches (a part a test does not judge)
+NOT_FINITE = ("NaN or inf where the answer is finite: a log of 0, an overflow (e^1000 does not fit in a float) "
+              "or a division by zero (0 / 0 is NaN)")
 
 
 @dataclass
@@ -84,7 +86,8 @@ def as_number_array(value):
 
 
 def close(a, b):
-    return a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL)
+    """Equal within the tolerance; NaN equals NaN (where a mistake's model gives NaN, so does the mistake)."""
+    return a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=True)
 
 
 def worst_element(got, expected):
@@ -150,9 +153,8 @@ def _compare_number(got, expected, where):
                         "an array where a number belongs: return float(...) of the result")
     value = float(arr)
     if not np.isfinite(value) and np.isfinite(expected):
-        return Mismatch(f"{where}: expected {expected:.6g}, got {value}",
-                        "NaN or inf: a log of 0 or an overflow at an extreme input", arr)
-    if not np.isclose(value, expected, rtol=RTOL, atol=ATOL):
+        return Mismatch(f"{where}: expected {expected:.6g}, got {value}", NOT_FINITE, arr)
+    if not np.isclose(value, expected, rtol=RTOL, atol=ATOL, equal_nan=True):
         return Mismatch(f"{where}: expected {float(expected):.6g}, got {value:.6g}", got_array=arr)
     return None
 
@@ -166,7 +168,8 @@ def _compare_array(got, expected, where):
     if not isinstance(got, np.ndarray):
         if arr.ndim == 0 and expected.size == 1 and expected.ndim > 0:
             return Mismatch(f"{where}: expected an array of shape {shape_text(expected.shape)}, got the number {show(got)}",
-                            "keepdims was lost: the sum collapsed to a bare number; use .sum(axis=0, keepdims=True)", arr)
+                            f"a bare number where a {shape_text(expected.shape)} array belongs (keepdims was lost, "
+                            "or float(...) dropped the array): keep it 2-D, e.g. .sum(axis=0, keepdims=True)", arr)
         if arr.shape == expected.shape and close(arr, expected):
             return Mismatch(f"{where}: the numbers are right but it is a {type(got).__name__}, not a NumPy array",
                             "a list where an array belongs: build the result with NumPy (np.array(...))", arr)
@@ -179,8 +182,7 @@ def _compare_array(got, expected, where):
                         got_array=arr)
     if not np.all(np.isfinite(arr)) and np.all(np.isfinite(expected)):
         i = np.unravel_index(int(np.argmax(~np.isfinite(arr))), arr.shape) if arr.ndim else ()
-        return Mismatch(f"{where}: element {list(i)} is {arr[i]} (expected {expected[i]:.6g})",
-                        "NaN or inf at an extreme input: an overflow in exp or a log of 0", arr)
+        return Mismatch(f"{where}: element {list(i)} is {arr[i]} (expected {expected[i]:.6g})", NOT_FINITE, arr)
     if close(arr, expected):
         return None
     if expected.size <= SHOW_MAX:

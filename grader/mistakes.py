@@ -25,7 +25,8 @@ def recognize(answer, expected, mismatch, args=(), mistakes=(), n=None, kind="gr
     answer, expected: the student's and the reference's whole answers; mismatch: where they
     differ (compare.Mismatch). Each mistake's whole answer is computed once and matched whole
     (a tuple or dict equal in every part) or at the place of the mismatch; then the generic
-    checks. n: the number of samples, when a factor n is meaningful; kind: 'gradient' or 'loss'.
+    checks, the comparison's own (NaN, a bare number, a list) first: a named mistake is more
+    certain than a generic guess, so it is never shadowed by one. n: the number of samples, when a factor n is meaningful; kind: 'gradient' or 'loss'.
     """
     models = []
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -40,7 +41,7 @@ def recognize(answer, expected, mismatch, args=(), mistakes=(), n=None, kind="gr
             return label
     got = mismatch.got_array
     if got is None:
-        return ""
+        return mismatch.diagnosis
     for label, wrong in models:   # then the part where the answer went wrong
         try:
             for step in mismatch.path:
@@ -50,7 +51,7 @@ def recognize(answer, expected, mismatch, args=(), mistakes=(), n=None, kind="gr
             continue
         if wrong.shape == got.shape and close(got, wrong) and not _same(wrong, mismatch.expected):
             return label
-    return _generic(got, np.asarray(mismatch.expected, dtype=np.float64), n, kind)
+    return mismatch.diagnosis or _generic(got, np.asarray(mismatch.expected, dtype=np.float64), n, kind)
 
 
 def _same(a, b):
@@ -64,9 +65,12 @@ def _generic(got, exp, n, kind):
             return (f"the result is transposed: {shape_text(got.shape)} instead of {shape_text(exp.shape)}; "
                     "check the order of the matrix product and where the .T goes")
         if got.size == exp.size and close(got.reshape(exp.shape), exp):
-            if got.ndim < exp.ndim:
+            if got.ndim < exp.ndim and exp.shape[0] == 1:   # one row: a sum over the samples
                 return (f"keepdims was lost: {shape_text(exp.shape)} became {shape_text(got.shape)}; "
                         "sum with axis=0, keepdims=True")
+            if got.ndim < exp.ndim:
+                return (f"a dimension was lost: {shape_text(exp.shape)} became {shape_text(got.shape)}; "
+                        "keep the array 2-D (no .ravel(), .flatten() or [:, 0])")
             return f"the right numbers in the wrong shape {shape_text(got.shape)}"
         if exp.ndim == 2 and exp.shape[0] == 1 and got.ndim == 2 and got.shape[1] == 1 and got.shape[0] != 1:
             return "summed over the wrong axis: axis=0 sums over the samples (rows)"
@@ -77,10 +81,14 @@ def _generic(got, exp, n, kind):
         if close(got, exp * n):
             if kind == "loss":
                 return f"a sum where a mean belongs: the result is n = {n} times too large"
-            return f"the gradient is n = {n} times too large: the 1/n of the mean loss is missing"
+            if kind == "gradient":
+                return f"the gradient is n = {n} times too large: the 1/n of the mean loss is missing"
+            return f"the result is n = {n} times too large: a sum over the samples where none belongs?"
         if close(got, exp / n):
             if kind == "loss":
                 return f"divided by n = {n} twice: the result is n times too small"
-            return (f"the gradient is n = {n} times too small: a mean where a sum belongs, "
-                    "or the 1/n applied twice (it is already inside dz2)")
+            if kind == "gradient":
+                return (f"the gradient is n = {n} times too small: a mean where a sum belongs, "
+                        "or the 1/n applied twice (it is already inside dz2)")
+            return f"the result is n = {n} times too small: a mean over the samples where none belongs?"
     return ""

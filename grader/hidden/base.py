@@ -59,9 +59,16 @@ def judged_test(name, points, calls, kind, data, mistakes=()):
     return HiddenTest(name, points, calls, Judge(kind, data), tuple(mistakes))
 
 
+KEEPS_INPUTS = ", leaving its inputs unchanged"   # the name of a test that also judges the arguments
+
+
 def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_of=None, kind="gradient",
                what="cases", check_inputs=True, float_errors=False):
     """A test that calls `function` on every case and wants the reference's answer for each.
+
+    A test judges what its name says and nothing else: with check_inputs its name says so
+    (KEEPS_INPUTS is added), and one test per function checks the inputs, so changing them in
+    place costs one test.
 
     cases: argument tuples; expected: (*args) -> the right answer (the reference's by default),
     or a list with the right answer of each case; n_of: (*args) -> the number of samples, for
@@ -74,10 +81,10 @@ def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_o
     calls = [Call(function, args, return_args=check_inputs, float_errors=float_errors) for args in cases]
     data = dict(function=function, cases=cases, expected=answers, mistakes=[mistake_answers(mistakes, a) for a in cases],
                 n=[n_of(*args) if n_of else None for args in cases], kind=kind, what=what)
-    return judged_test(name, points, calls, "values", data, mistakes)
+    return judged_test(name + (KEEPS_INPUTS if check_inputs else ""), points, calls, "values", data, mistakes)
 
 
-def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=None, check_inputs=True):
+def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=None, check_inputs=False):
     """value_test against numeric gradients of the mean BCE loss, reporting the relative error.
 
     numeric: the numeric gradient for each case, computed by grader.numeric in extended precision.
@@ -87,11 +94,14 @@ def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=N
     return HiddenTest(name, points, inner.calls, Judge("gradient", inner.judge.data), inner.mistakes)
 
 
-def inputs_kept_test(name, points, function, cases, expected=None):
-    """A test that wants every argument left exactly as it was, and a well-formed answer
-    (the right types and shapes; its numbers are judged by the other tests)."""
+def inputs_kept_test(name, points, function, cases, expected=None, changed=None):
+    """A test that wants every argument left exactly as it was, and nothing else: the answer
+    only has to be one (of the right kind: a dict, an array), its keys, shapes and numbers are
+    the other tests' business. changed: the diagnosis when an argument changed (not by round-off),
+    for a function whose docstring says how to put it back; the generic one otherwise."""
     expected = expected or getattr(reference, function)
     cases = [tuple(args) for args in cases]
     calls = [Call(function, args, return_args=True) for args in cases]
     return judged_test(name, points, calls, "inputs_kept",
-                       dict(function=function, cases=cases, expected=[expected(*args) for args in cases]))
+                       dict(function=function, cases=cases, expected=[expected(*args) for args in cases],
+                            changed=changed))

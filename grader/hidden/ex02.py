@@ -15,13 +15,13 @@ def tests(rng):
     seed = int(rng.integers(1000))
     same = [(3, 4, 1, seed), (3, 4, 1, seed), (3, 4, 1, seed + 1)]
     return [
-        value_test("neuron computes σ(x @ w + b)", 2, "neuron", neuron_cases, n_of=lambda x, w, b: x.shape[0],
+        value_test("neuron computes σ(x @ w + b)", 2, "neuron", neuron_cases, n_of=lambda x, w, b: x.shape[0], kind="value",
                    mistakes=[Mistake("the sigmoid is missing: the neuron returned x @ w + b", lambda x, w, b: x @ w + b),
                              Mistake("the bias is missing: σ(x @ w + b) adds b after the product", lambda x, w, b: reference.sigmoid(x @ w)),
                              Mistake("the bias was added to the weights, σ(x @ (w + b)): it is added after the product, "
                                      "σ(x @ w + b)", lambda x, w, b: reference.sigmoid(x @ (w + b)))]),
         judged_test("init_params: keys, shapes, zero biases, small random weights", 1,
                     [Call("init_params", a) for a in sizes], "init_params_shapes", {"sizes": sizes}),
-        judged_test("init_params: the same seed gives the same weights", 1,
+        judged_test("init_params: the same seed gives the same weights, another seed others", 1,
                     [Call("init_params", a) for a in same], "init_params_seed", {"same": same, "seed": seed}),
     ]

@@ -18,6 +18,6 @@ def tests(rng):
     cases = [_floats(rng.normal(scale=5, size=3)) for _ in range(4)] + [(0.0, 0.0, 2.5), (3.0, -3.0, 7.0)]
     return [
         value_test("chain_rule(-2, 5, -4) gives the lecture's worked example", 2, "chain_rule", [(-2, 5, -4)],
-                   mistakes=MISTAKES),
-        value_test("chain_rule on other numbers", 2, "chain_rule", cases, mistakes=MISTAKES),
+                   mistakes=MISTAKES, check_inputs=False),
+        value_test("chain_rule on other numbers", 2, "chain_rule", cases, mistakes=MISTAKES, check_inputs=False),
     ]

@@ -62,15 +62,18 @@ def tests(rng):
     ]
 
     return [
-        judged_test("standardize gives every column mean 0 and std 1", 2,
+        judged_test("standardize gives every column mean 0 and std 1, returns that mean and std, "
+                    "leaving its inputs unchanged", 2,
                     [Call("standardize", a, return_args=True) for a in std_cases], "standardize",
                     {"cases": std_cases, "expected": [reference.standardize(*a) for a in std_cases],
                      "mistakes": [mistake_answers(STANDARDIZE_MISTAKES, a) for a in std_cases]}),
-        judged_test(f"train learns the lecture's table: loss falls below 0.1, 100% accuracy ({TABLE_EPOCHS} epochs)", 3,
+        judged_test(f"train learns the lecture's table: one loss per epoch, falling below 0.1, 100% accuracy "
+                    f"({TABLE_EPOCHS} epochs)", 3,
                     [table_call], "training",
                     {"args": (Xs, y), "kwargs": table_call.kwargs, "min_accuracy": 1.0, "max_loss": 0.1}),
         judged_test(f"train on a hidden class of {PEOPLE} people reaches the reference's accuracy", 2,
                     [people_call], "training", {"args": (Xp, yp), "kwargs": people_kwargs, "min_accuracy": bar,
-                                                "max_loss": None}),
-        value_test("predict returns 0/1 of shape (n, 1)", 1, "predict", predict_cases, mistakes=predict_mistakes),
+                                                "max_loss": None, "losses": False}),
+        value_test("predict thresholds y_hat at 0.5 into 0/1 of shape (n, 1)", 1, "predict", predict_cases,
+                   mistakes=predict_mistakes),
     ]

@@ -32,6 +32,15 @@ MISTAKES = [
 ]
 
 
+def _unfloored(a, b):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.max(np.abs(a - b) / (np.abs(a) + np.abs(b)))
+
+
+NOT_RESTORED = ("x was not put back: numerical_gradient changes x[i] to evaluate f, so it must restore it before "
+                "the next element (old = x[i] first, x[i] = old after), as the docstring says")
+
+
 def tests(rng):
     specs = [
         FunctionSpec("weighted_sin", {"a": rng.normal(size=(3, 2))}),
@@ -51,13 +60,16 @@ def tests(rng):
                 lambda a, b: np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))),
         Mistake("the denominator is max(|a|, |b|): the course's formula divides by |a| + |b|",
                 lambda a, b: np.max(np.abs(a - b) / np.maximum(1e-8, np.maximum(np.abs(a), np.abs(b))))),
+        Mistake("the max(1e-8, ...) floor of the denominator is missing: where a and b are both 0 the error is "
+                "0 / 0, which is NaN", _unfloored),
     ]
     return [
         value_test("numerical_gradient matches exact central differences (h = 1e-5)", 2, "numerical_gradient",
                    small, expected=central, mistakes=MISTAKES, check_inputs=False),
         value_test("numerical_gradient with a large h is still a central difference", 2, "numerical_gradient",
                    large, expected=central, mistakes=MISTAKES, check_inputs=False),
-        inputs_kept_test("numerical_gradient leaves x as it was", 1, "numerical_gradient", small[:2], expected=central),
+        inputs_kept_test("numerical_gradient leaves x as it was", 1, "numerical_gradient", small[:2], expected=central,
+                         changed=NOT_RESTORED),
         value_test("relative_error is max |a − b| / max(1e-8, |a| + |b|)", 1, "relative_error", rel_cases,
                    mistakes=rel_mistakes),
     ]

@@ -66,16 +66,38 @@ def error_diagnosis(err):
     msg = err.message
     if err.type == "UnboundLocalError":
         return unbound_diagnosis(msg)
+    shapes = err.type == "ValueError" and ("matmul" in msg or "not aligned" in msg or "broadcast" in msg)
+    course = course_call(err.source_line) if shapes else None
+    if course:
+        return (f"the shapes did not fit inside {course}, the course's own code, which is right: an array your "
+                f"line passes it is not the one it expects (e.g. W1 where W2 belongs); compare each argument "
+                f"with the docstring (a .T in your code is not the fix)")
     if err.type == "ValueError" and ("matmul" in msg or "not aligned" in msg):
         return "a matrix product with mismatched shapes: check which operand needs .T"
     if err.type == "ValueError" and "broadcast" in msg:
         return "shapes that do not broadcast: compare each operand's shape with the docstring"
+    if err.type == "FloatingPointError" and "overflow" in msg:
+        return ("an overflow in NumPy at an extreme input: e^1000 does not fit in a float; compute with "
+                "e^(-|z|), which never overflows")
     if err.type == "FloatingPointError":
-        return ("an overflow (or a division by zero) in NumPy at an extreme input: e^1000 does not fit in a "
-                "float; compute with e^(-|z|), which never overflows")
+        return f"NumPy refused a computation at an extreme input ({msg}): a division by zero or 0 · inf?"
     if err.type == "KeyError":
         return "a dict key that does not exist: the keys are \"W1\", \"b1\", \"W2\", \"b2\" (and \"z1\", \"a1\", \"z2\", \"y_hat\" in the cache)"
     return ""
+
+
+_PRODUCT = re.compile(r"@|\bmatmul\b|\bdot\b|\beinsum\b|\btensordot\b")
+
+
+def course_call(source_line):
+    """'da1(...)' (or 'dw1(...) or db1(...)'): the course functions of earlier exercises called on
+    the student's line, when that line computes no product itself; then a shape error came from
+    inside one of them, which is right, and the fix is in what the line passes. None otherwise."""
+    if not source_line or _PRODUCT.search(source_line):
+        return None
+    called = set(re.findall(r"\b(\w+)\s*\(", source_line))
+    found = [f for e in load_catalog() for f in e.functions if f in called]
+    return " or ".join(f"{f}(...)" for f in found) or None
 
 
 def unbound_diagnosis(message):
@@ -156,7 +178,7 @@ INPLACE = ("the inputs were modified in place: an operation like -=, *= or x[i] 
            "changes the caller's array; compute a new array instead (or work on a .copy())")
 
 
-def inputs_verdict(function, args, result, names):
+def inputs_verdict(function, args, result, names, changed_diagnosis=INPLACE):
     """Passed when no argument changed; otherwise which did, and how (in place, or by round-off)."""
     changed = changed_inputs(args, result, names)
     if not changed:
@@ -164,7 +186,7 @@ def inputs_verdict(function, args, result, names):
     head = f"{call_text(function, args, names)}\nchanged its input {', '.join(changed)}"
     after = result.args_after[0]
     slightly = all(_nearly_equal(args[names.index(c)], after[names.index(c)]) for c in changed)
-    return Verdict(False, head + (" by round-off" if slightly else ""), ROUND_OFF if slightly else INPLACE)
+    return Verdict(False, head + (" by round-off" if slightly else ""), ROUND_OFF if slightly else changed_diagnosis)
 
 
 def _nearly_equal(before, after):
@@ -182,7 +204,7 @@ def judge_call(function, args, result, expected, names, *, mistakes=(), n=None, 
         return error_verdict(function, args, result.error, names)
     mismatch = compare(result.value, expected, "the result")
     if mismatch:
-        diagnosis = mismatch.diagnosis or recognize(result.value, expected, mismatch, args, mistakes, n, kind)
+        diagnosis = recognize(result.value, expected, mismatch, args, mistakes, n, kind)
         return Verdict(False, f"{head}\n{mismatch.message}", diagnosis)
     return inputs_verdict(function, args, result, names)
 

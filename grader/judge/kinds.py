@@ -9,8 +9,8 @@ import numpy as np
 
 from ..compare import ANY, as_number_array, describe, same_form
 from ..mistakes import Mistake
-from .calls import (Verdict, call_text, error_verdict, first_failure, inputs_verdict, judge_call,
-                    params_problem, relative_error)
+from .calls import (INPLACE, Verdict, call_text, error_verdict, first_failure, inputs_verdict, judge_call,
+                    params_problem, relative_error, same_data)
 
 
 class Judge:
@@ -67,18 +67,41 @@ def _relative_error(got, want):
 
 
 def _inputs_kept(data, results):
-    """Every argument left exactly as it was, and an answer of the right form (types, shapes)."""
+    """Every argument left exactly as it was. The call must return an answer of the right kind
+    (a dict of arrays, an array: a function that returns nothing leaves its inputs alone for
+    free); its keys, shapes and numbers are judged by the other tests, not here."""
     function, names = data["function"], data["names"][data["function"]]
+    changed = data.get("changed") or INPLACE
     verdicts = []
     for args, res, want in zip(data["cases"], results, data["expected"]):
         if res.error is not None:
             verdicts.append(error_verdict(function, args, res.error, names))
-        elif not same_form(res.value, want):
+        elif not _an_answer(res.value, want):
             verdicts.append(Verdict(False, f"{call_text(function, args, names)}\n"
-                                           f"expected {describe(want)}, got {describe(res.value)}"))
+                                           f"expected {_kind_of(want)}, got {describe(res.value)}"))
         else:
-            verdicts.append(inputs_verdict(function, args, res, names))
+            verdicts.append(inputs_verdict(function, args, res, names, changed))
     return first_failure(verdicts, what="calls")
+
+
+def _number_array(value):
+    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
+
+
+def _an_answer(got, want):
+    """got is an answer of want's kind: a dict of number arrays (any keys, any shapes) where a
+    dict belongs, an array of numbers where an array belongs, else an answer of want's form."""
+    if isinstance(want, dict):
+        return isinstance(got, dict) and bool(got) and all(_number_array(v) for v in got.values())
+    if isinstance(want, np.ndarray):
+        return _number_array(got)
+    return same_form(got, want)
+
+
+def _kind_of(want):
+    if isinstance(want, dict):
+        return "a dict of arrays"
+    return "an array" if isinstance(want, np.ndarray) else describe(want)
 
 
 def _check_params(args, result, names):
@@ -113,15 +136,24 @@ def _each(check, function, key, what):
 
 
 def _init_params_seed(data, results):
+    """Seeding only: the same seed gives the same weights, another seed other weights. The
+    weights' shapes, size and randomness are the shapes test's business: weights that do not
+    vary at all (zeros, all equal) are as deterministic as any, and pass here."""
     names, same, seed = data["names"]["init_params"], data["same"], data["seed"]
-    bad = [v for v in (_check_params(a, r, names) for a, r in zip(same, results)) if not v.passed]
-    if bad:
-        return bad[0]
+    for args, result in zip(same, results):
+        if result.error is not None:
+            return error_verdict("init_params", args, result.error, names)
+        got = result.value
+        if not (isinstance(got, dict) and all(_number_array(got.get(k)) for k in ("W1", "W2"))):
+            return Verdict(False, f"{call_text('init_params', args, names)}\nexpected a dict holding the weights "
+                                  f"W1 and W2 as arrays, got {describe(got)}")
     a, b, c = (r.value for r in results)
-    if not all(np.array_equal(a[k], b[k]) for k in ("W1", "W2")):
+    if not all(same_data(a[k], b[k]) for k in ("W1", "W2")):
         return Verdict(False, f"init_params(3, 4, 1, seed={seed}) twice gave different weights",
                        "the seed is not used: make the generator with np.random.default_rng(seed)")
-    if np.array_equal(a["W1"], c["W1"]):
+    if all(np.unique(a[k]).size <= 1 for k in ("W1", "W2")):
+        return Verdict(True, "the same seed gave the same weights (they do not vary, so no seed can change them)")
+    if all(same_data(a[k], c[k]) for k in ("W1", "W2")):
         return Verdict(False, f"seeds {seed} and {seed + 1} gave the same weights", "the seed is ignored")
     return Verdict(True, "the same seed gave the same weights, another seed other weights")
 
@@ -195,8 +227,9 @@ def trained_network_score(X, y, params):
 
 
 def _training(data, results):
-    """train's answer on one data set: losses that fall, params of the right shapes, and the
-    trained network's accuracy (and loss) on that data set."""
+    """train's answer on one data set: losses that fall (unless data["losses"] is False: a test
+    of accuracy alone), params of the right shapes, and the trained network's accuracy (and loss)
+    on that data set."""
     (X, y), kwargs, result = data["args"], data["kwargs"], results[0]
     names = data["names"]["train"]
     head = call_text("train", (X, y), names) + (f" with {kwargs}" if kwargs else "")
@@ -205,14 +238,16 @@ def _training(data, results):
     if not isinstance(result.value, (tuple, list)) or len(result.value) != 2:
         return Verdict(False, f"{head}\ntrain should return (params, losses), got {describe(result.value)}")
     params, losses = result.value
-    bad = _losses_verdict(head, losses, kwargs["epochs"])
+    bad = _losses_verdict(head, losses, kwargs["epochs"]) if data.get("losses", True) else None
     if bad:
         return bad
     problem = params_problem(params, X.shape[1], kwargs.get("n_hidden", 2))
     if problem:
         return Verdict(False, f"{head}\nthe returned params: {problem[0]}", problem[1])
     accuracy, loss = trained_network_score(X, y, params)
-    summary = f"accuracy {accuracy:.0%}, final loss {loss:.4f} (first epoch's loss {float(losses[0]):.4f})"
+    first = as_number_array(losses)
+    first = f" (first epoch's loss {float(first[0]):.4f})" if first is not None and first.ndim == 1 and first.size else ""
+    summary = f"accuracy {accuracy:.0%}, final loss {loss:.4f}{first}"
     if accuracy < data["min_accuracy"]:
         return Verdict(False, f"{head}\nthe trained network classifies {accuracy:.0%}; at least "
                               f"{data['min_accuracy']:.0%} wanted ({summary})")

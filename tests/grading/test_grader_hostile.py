@@ -81,7 +81,7 @@ def test_sys_exit_inside_a_call_is_an_error_of_that_call(solved):
     edit(solved, E[6], "return a1.T @ dz2", "raise SystemExit(0)")
     ex = exercise_scores(solved)[6]
     failed = [t for t in ex.tests if not t.passed]
-    assert [t.name for t in failed] == ["dW2 matches the numeric gradient", "dW2 = a1ᵀ dz2 has W2's shape"]
+    assert [t.name for t in failed] == ["dW2 matches the numeric gradient", "dW2 = a1ᵀ dz2 has W2's shape, leaving its inputs unchanged"]
     assert "SystemExit" in failed[0].output
 
 
