@@ -52,6 +52,15 @@ def test_files_one_folder_deeper_are_found_as_grade_batch_finds_them(container):
     assert "submission/Alice_123/exercises" in data["output"]
 
 
+def test_a_notebook_stands_for_the_files_as_in_the_batch(container):
+    cells = [{"cell_type": "code", "id": f"c{k}", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": text} for k, text in enumerate(solved().values())]
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
+    data = container.grade({"day7.ipynb": json.dumps(notebook)})
+    assert data["score"] == FULL
+    assert data["extra_data"]["autograder"]["found_in"] == "day7.ipynb"
+
+
 def test_a_wrong_answer_loses_that_exercises_points_and_says_why(container):
     data = container.grade(edited(*WRONG_DZ2))
     scores = exercise_scores(data)

@@ -41,7 +41,7 @@ def test_the_requirements_are_pinned_exactly(built):
     lines = [line for line in members["requirements.txt"][1].decode().splitlines()
              if line.strip() and not line.startswith("#")]
     assert lines and all("==" in line for line in lines), lines
-    assert {line.split("==")[0].lower() for line in lines} == {"numpy", "pyyaml"}
+    assert {line.split("==")[0].lower() for line in lines} == {"numpy", "pyyaml", "nbformat"}
 
 
 def test_the_zip_holds_the_grader_reference_hidden_tests_and_catalog_and_records_the_options(built):

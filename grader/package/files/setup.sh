@@ -25,7 +25,7 @@ fi
 "$ROOT/venv/bin/python" -m pip install --disable-pip-version-check --no-input --quiet \
     -r "$SOURCE/requirements.txt"
 # Fail the build here, not at the first submission.
-"$ROOT/venv/bin/python" -c 'import numpy, yaml'
+"$ROOT/venv/bin/python" -c 'import numpy, yaml, nbformat'
 
 # Only root reads the grader: the sandbox's own package (clean_room) and the virtual
 # environment stay readable, as the sandbox's processes need them.
