@@ -9,7 +9,8 @@ import click
 from .catalog import get_exercise, load_catalog
 from .cli_errors import OneLineUsageErrors
 
-DEFAULT_PATH = Path("exercises")
+DEFAULT_PATH = Path("exercises")   # shown when no course or kit is found above the current folder
+STUDENT_COMMANDS = ("list", "hint", "exercise", "all", "watch")   # all that a student kit offers
 
 
 class GradeError(click.ClickException):
@@ -27,7 +28,21 @@ def exercise_or_fail(number):
         raise GradeError(str(e))
 
 
+def default_folder(path):
+    """--path, or the exercises/ of the course or kit the current folder is in (as git finds its repo)."""
+    if path is not None:
+        return path
+    from .locate import find_exercises
+    return find_exercises() or DEFAULT_PATH
+
+
 def student_folder(path, zip_ok=False):
+    if path is None:
+        found = default_folder(None)
+        if not found.is_dir():
+            raise GradeError("no exercises/ folder here or in any folder above: run grade inside the course or the "
+                             "kit, or give --path (the folder holding your exercise files)")
+        return found
     if zip_ok and path.is_file() and path.suffix.lower() == ".zip":
         return path   # a handed-in submission, graded as grade batch grades it (grader/handed_in.py)
     if not path.is_dir():
@@ -56,8 +71,9 @@ def terminal_width():
     return shutil.get_terminal_size((WIDTH, 24)).columns
 
 
-path_option = click.option("--path", type=click.Path(path_type=Path), default=DEFAULT_PATH, show_default=True,
-                           help="The folder holding the exercise files.")
+path_option = click.option("--path", type=click.Path(path_type=Path), default=None,
+                           help="The folder holding the exercise files (default: the exercises/ folder of the "
+                                "course or kit you are in).")
 seed_option = click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the hidden tests' inputs.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the Gradescope results JSON.")
 submission_option = click.option(
@@ -71,7 +87,38 @@ class GradeGroup(OneLineUsageErrors, click.Group):
     """`grade`: a bad command line (a wrong type, an unknown option) is one `error:` line, exit 2."""
 
 
-@click.group(cls=GradeGroup)
+class CourseGroup(GradeGroup):
+    """The `grade` commands; a student kit (grader.public installed) offers the student commands only."""
+
+    def list_commands(self, ctx):
+        from .public import installed
+        names = super().list_commands(ctx)
+        return [n for n in names if n in STUDENT_COMMANDS] if installed() else names
+
+    def get_command(self, ctx, name):
+        from .public import installed
+        if installed() and name not in STUDENT_COMMANDS:
+            return None
+        return super().get_command(ctx, name)
+
+    def main(self, *args, **kwargs):
+        safe_console()
+        return super().main(*args, **kwargs)
+
+
+def safe_console():
+    """Feedback has σ, ᵀ and −: where the console cannot encode them (a Windows code page, output
+    redirected to a file there), they are replaced instead of crashing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+@click.group(cls=CourseGroup)
 def main():
     """Grades the Day 7 exercises: `grade list`, `grade exercise N`, `grade all`, `grade batch`."""
 
@@ -82,7 +129,9 @@ def list_(path):
     """The exercises, their files and points, and your progress so far."""
     from .progress import load_progress
 
-    progress = load_progress(student_folder(path))   # a --path that is not a folder is an error
+    if path is not None:
+        student_folder(path)   # a --path that is not a folder is an error, as for every command
+    progress = load_progress(default_folder(path))
     exercises = load_catalog()
     click.echo(f"{'#':>3}  {'title':42s} {'file':26s} {'points':>6}  status")
     for e in exercises:
@@ -95,11 +144,24 @@ def list_(path):
     click.echo(f"\nProgress: {done}/{len(exercises)} exercises done, {earned:g}/{total:g} points.")
 
 
+def open_notebook(path):
+    """The notebook's exercise files in a temporary folder when --path names a .ipynb, else None."""
+    if path is None or path.suffix.lower() != ".ipynb":
+        return None
+    from .notebook import NotebookError, NotebookFolder
+    if not path.is_file():
+        raise GradeError(f"{path}: no such notebook")
+    try:
+        return NotebookFolder(path)
+    except NotebookError as e:
+        raise GradeError(str(e))
+
+
 def run_grading(path, numbers, seed, timeout, as_json, submission=False):
     """Grades and prints; returns True when every graded exercise earned full marks."""
     from . import runner
     runner.warm()   # the clean template imports numpy while this process does the same
-    from .engine import DEFAULT_TIMEOUT, STUDENT_SEED, check_timeout, grade_folder
+    from .grading import DEFAULT_TIMEOUT, STUDENT_SEED, check_timeout, course
     from .feedback import WIDTH, all_text, exercise_text
     from .handed_in import NotGradable, grading_place, relabel
     from .progress import record_progress
@@ -110,14 +172,21 @@ def run_grading(path, numbers, seed, timeout, as_json, submission=False):
     except ValueError as e:
         raise GradeError(str(e))
     start = time.perf_counter()
-    path = student_folder(path, zip_ok=True)
+    notebook = open_notebook(path)
+    path = student_folder(notebook.folder if notebook else path, zip_ok=not notebook)
+    grader = course()
+    if seed not in (None, STUDENT_SEED) and grader.__name__ == "grader.public":
+        raise GradeError(f"this kit holds the public tests of seed {STUDENT_SEED} only; graded runs draw other inputs")
     try:
-        with grading_place(path, submission) as place:
-            results = relabel(grade_folder(place.folder, STUDENT_SEED if seed is None else seed, timeout, numbers),
-                              place)
+        with grading_place(path, submission and not notebook) as place:
+            results = relabel(grader.grade_folder(place.folder, STUDENT_SEED if seed is None else seed,
+                                                  timeout, numbers), place)
     except NotGradable as e:
         raise GradeError(str(e))
-    if place.own:
+    finally:
+        if notebook:
+            notebook.close()
+    if not notebook and place.own:
         record_progress(path, results)
     files = {e.number: e.file for e in load_catalog()}
     many = len(results) > 1
@@ -125,6 +194,8 @@ def run_grading(path, numbers, seed, timeout, as_json, submission=False):
     text = all_text(results, files, width) if many else exercise_text(results[0], files[results[0].number], width=width)
     if place.head:
         text = place.head + "\n\n" + text
+    if notebook and notebook.problems:
+        text = "\n".join(f"note: {p}" for p in notebook.problems) + "\n\n" + text
     if as_json:
         click.echo(json.dumps(to_gradescope(results, time.perf_counter() - start, text), indent=2))
     else:
@@ -283,6 +354,24 @@ def autograder(out, visibility, timeout):
         built = build_autograder(out, DEFAULT_VISIBILITY if visibility is None else visibility,
                                  DEFAULT_TIMEOUT if timeout is None else timeout)
     except BuildError as e:
+        raise GradeError(str(e))
+    click.echo(built.text())
+
+
+@main.command(cls=OneLineErrors)
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="A new or empty folder for the kit.")
+@click.option("--quiz", "quizzes", multiple=True, help="A quiz to include, for practice (repeatable; default: all).")
+@click.option("--notebook", is_flag=True, help="Add day7.ipynb: the exercises as a notebook, a check(N) cell each.")
+def release(out, quizzes, notebook):
+    """Build the student kit: stubs, quizzes, the public tests as data; no reference, no solutions.
+
+    `pip install OUT` gives students `grade` and `quiz`. See docs/teaching.md.
+    """
+    from .release import ReleaseError, build_kit
+
+    try:
+        built = build_kit(out, quizzes, notebook=notebook)
+    except ReleaseError as e:
         raise GradeError(str(e))
     click.echo(built.text())
 

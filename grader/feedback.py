@@ -92,6 +92,7 @@ def exercise_text(ex, file="", verbose=True, brief_if_not_started=False, width=W
     lines = [f"{head}  [{status}]"]
     if ex.reason:
         lines.append(f"  {ex.reason}")
+    lines.extend(f"  {note}" for note in ex.notes)
     first = {}   # failure_key -> the number of the test that showed it
     for t in ex.tests:
         mark = f"  {MARKS[t.passed]} {t.number:>5} {t.name}  {points(t.score)}/{points(t.max_score)}"

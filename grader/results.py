@@ -26,6 +26,7 @@ class ExerciseResult:
     reason: str = ""          # why the exercise could not be graded normally (timeout, missing file, ...)
     output: str = ""          # what the student's code printed, already cut to a sane size
     seconds: float = 0.0
+    notes: list = field(default_factory=list)   # the kit's word on earlier exercises this one calls
 
     @property
     def score(self):
