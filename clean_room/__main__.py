@@ -11,22 +11,12 @@ import sys
 
 import numpy.random  # noqa: F401 - imported while the library is in reach (before root is dropped)
 
-from .child import serve
+from .child import drop_root, serve
 from .protocol import STUDENT_DIR
-
-UID_BASE = 200_000
 
 
 def _drop_root(job):
-    """Started as root without namespaces: run the student's code as a per-run uid with no
-    groups, owning only its private temp folder."""
-    if os.name != "posix" or os.geteuid() != 0:
-        return
-    uid = UID_BASE + os.getpid()
-    os.chown(job["tmp_dir"], uid, uid)
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
+    drop_root(job["tmp_dir"], os.getpid())
 
 
 def _inside(job):

@@ -34,7 +34,6 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
 MS_NOATIME, MS_NODIRATIME, MS_BIND, MS_REC, MS_PRIVATE, MS_RELATIME = 1024, 2048, 4096, 16384, 1 << 18, 1 << 21
 ST_RELATIME = 4096
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 4, 38, 24
-UID_BASE = 200_000
 ROOT = "/tmp"          # inside the run's own mount namespace only: the host's /tmp is untouched
 DEVICES = ("null", "zero", "random", "urandom")
 
@@ -114,6 +113,9 @@ def enter(level, plan, student_dir, tmp_mb):
         if path == ROOT or path.startswith(ROOT + "/"):
             held[path] = f"/proc/self/fd/{os.open(path, os.O_PATH | os.O_DIRECTORY)}"
     _mount("tmpfs", ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    # The run's private /tmp first: a Python or numpy that lives under /tmp is bound inside it.
+    os.makedirs(ROOT + "/tmp")
+    _mount("tmpfs", ROOT + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(tmp_mb)}m,mode=1777")
     for path in plan.system:
         if os.path.islink(path):
             os.symlink(os.readlink(path), ROOT + path)
@@ -123,22 +125,19 @@ def enter(level, plan, student_dir, tmp_mb):
         _bind(path, source=held.get(path))
     for path in plan.files:
         _bind(path, is_file=True)
-    for path in plan.masks:
-        if os.path.isdir(ROOT + path):
-            _mount("tmpfs", ROOT + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+    masked = [path for path in plan.masks if os.path.isdir(ROOT + path)]   # those the binds made visible
+    for path in masked:
+        _mount("tmpfs", ROOT + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
     for path in plan.numpy:
         _bind(path, source=held.get(path))
-    for path in plan.masks:
-        if os.path.isdir(ROOT + path):
-            _mount(None, ROOT + path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755")
+    for path in masked:
+        _mount(None, ROOT + path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755")
     os.makedirs(ROOT + "/dev")
     for device in DEVICES:
         _bind("/dev/" + device, is_file=True, target=f"{ROOT}/dev/{device}", read_only=False)
     os.makedirs(ROOT + STUDENT_DIR)
     if student_dir:
         _bind(student_dir, target=ROOT + STUDENT_DIR, source=held.get(student_dir))
-    os.makedirs(ROOT + "/tmp")
-    _mount("tmpfs", ROOT + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(tmp_mb)}m,mode=1777")
     _mount(None, ROOT, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755")
     for link in held.values():
         os.close(int(link.rsplit("/", 1)[1]))
@@ -208,7 +207,7 @@ def lock_in(level, run_id):
     os.chroot(ROOT)
     os.chdir("/")
     if level == "namespaces":
-        uid = UID_BASE + run_id
+        uid = 200_000 + run_id   # as child.UID_BASE: the uids no real user has
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
@@ -299,6 +298,27 @@ def die_with_parent(parent_pid):
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+def kill_uid(uid, rounds=20):
+    """SIGKILL, until none is left, every process of `uid` (a run's own uid, root only): without
+    a pid namespace, what the student started may have left its process group."""
+    for _ in range(rounds):
+        found = []
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    if os.stat(f"/proc/{name}").st_uid == uid:
+                        found.append(int(name))
+                except OSError:
+                    pass
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def own_processes():

@@ -126,7 +126,7 @@ def build_messy_class(root, out):
     expected["junk"] = (0, "failed to load", "no exercise files found")
 
     (subs / "notes.txt").write_text("not a submission\n")
-    expected["notes.txt"] = (0, "failed to load", "not a folder or a .zip")
+    expected["notes.txt"] = (0, "failed to load", "not a folder, a .zip or a notebook")
 
     copy_solutions(subs / "looping", {1: "while True:\n    pass\n"})
     expected["looping"] = (FULL - POINTS[1], "graded", "ex01: ex01_activations.py stopped after")
