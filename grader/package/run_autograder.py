@@ -54,7 +54,7 @@ if __name__ == "__main__":
 
 from .. import engine  # noqa: E402
 from ..feedback import points, summary_text
-from ..grading import grade_tests
+from ..grading import grade_tests, most_runs
 from ..results import ExerciseResult, to_gradescope
 from ..batch import store
 from ..batch.pool import exercise_from_plain, exercise_to_plain, not_run
@@ -286,7 +286,14 @@ def _start(user, folder, check, seed, timeout, numbers):
         os.close(read_end)
         _work(write_end, user, folder, check, seed, timeout, numbers)
     os.close(write_end)
-    return Worker(pid, read_end, list(numbers), deadline=time.monotonic() + timeout + WATCHDOG_SLACK)
+    return Worker(pid, read_end, list(numbers), deadline=time.monotonic() + _allowance(numbers, timeout))
+
+
+def _allowance(numbers, timeout):
+    """Seconds an exercise may take before its worker is given up: both input sets, each up to
+    one run per function (a run stopped early is run again for the other functions)."""
+    catalog = load_catalog()
+    return 2 * timeout * max(most_runs(catalog[n - 1]) for n in numbers) + WATCHDOG_SLACK
 
 
 def _read(worker, chunk, done, timeout):
@@ -301,7 +308,7 @@ def _read(worker, chunk, done, timeout):
             level = message["level"]
         elif "start" in message:
             worker.current = message["start"]
-            worker.deadline = time.monotonic() + timeout + WATCHDOG_SLACK
+            worker.deadline = time.monotonic() + _allowance([message["start"]], timeout)
         elif "number" in message:
             done[message["number"]] = (exercise_from_plain(message["public"]), exercise_from_plain(message["hidden"]))
             worker.numbers.remove(message["number"])
@@ -319,7 +326,7 @@ def _end(worker, done, seed, timeout):
         return []
     if worker.current:
         if worker.gave_up:
-            why = f"the grader gave up on this exercise after {timeout + WATCHDOG_SLACK:g} s"
+            why = f"the grader gave up on this exercise after {_allowance([worker.current], timeout):g} s"
         else:
             why = f"the grading process {_how_it_ended(status)} while grading this exercise"
         done[worker.current] = (not_run(worker.current, engine.STUDENT_SEED, why), not_run(worker.current, seed, why))
