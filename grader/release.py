@@ -27,7 +27,7 @@ KIT_PACKAGES = ("runner", "quiz")   # every .py file of these grader packages (n
 KIT = {
     "name": "day7-nn-kit", "version": "1.0", "summary": "Day 7 exercises with offline feedback: grade and quiz",
     "requires_python": ">=3.10", "dependencies": ["numpy>=1.23", "click>=8.0", "pyyaml>=6.0"],
-    "scripts": {"grade": "grader.cli:main", "quiz": "grader.quiz.cli:main"},
+    "scripts": {"grade": "grader.cli:run", "quiz": "grader.quiz.cli:main"},
     "packages": ["clean_room", "grader", "grader.judge", "grader.runner", "grader.quiz"],
     "package_data": {"grader": ["catalog.yaml", "public_checks/*.json"]},
 }
