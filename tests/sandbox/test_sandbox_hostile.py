@@ -22,17 +22,19 @@ def alive(pid):
 
 
 def open_fds():
-    """This process's descriptors but sockets (the template's, renewed if an earlier test
-    killed the template): a run must leave no pipe or file open."""
+    """This process's pipes and files: a run must leave none open. (Sockets and event fds are
+    left out: the template's socket is renewed if an earlier test killed the template, and a
+    Jupyter client of an earlier test may still be closing its own.)"""
     from grader.runner import isolation_level
     isolation_level()
     found = []
     for name in os.listdir("/proc/self/fd"):
         try:
-            if not stat.S_ISSOCK(os.fstat(int(name)).st_mode):
-                found.append(name)
+            mode = os.fstat(int(name)).st_mode
         except OSError:
-            pass
+            continue
+        if stat.S_ISFIFO(mode) or stat.S_ISREG(mode):
+            found.append(name)
     return sorted(found)
 
 
@@ -548,9 +550,10 @@ def test_files_written_in_tmp_vanish_with_the_run(tmp_path, work_base):
             return os.listdir("/tmp"), os.getcwd()
     """)
     first = run_student(path, "ex06_output_layer", [Call("write")])
-    assert first.status == "ok" and first.results[0].value == ["left-behind"]
+    assert first.status == "ok" and "left-behind" in first.results[0].value
     second = run_student(path, "ex06_output_layer", [Call("look")])
-    assert second.results[0].value == ([], "/tmp")
+    listing, cwd = second.results[0].value
+    assert "left-behind" not in listing and cwd == "/tmp"   # (a numpy under /tmp is bound in it)
     assert not os.path.exists("/tmp/left-behind")
     assert_parent_fine(tmp_path)
 
