@@ -199,13 +199,12 @@ def judge_call(function, args, result, expected, names, *, mistakes=(), n=None, 
 
     mistakes: Mistake objects whose `wrong` gives that mistake's answer for these args.
     """
-    head = call_text(function, args, names)
     if result.error is not None:
         return error_verdict(function, args, result.error, names)
     mismatch = compare(result.value, expected, "the result")
-    if mismatch:
+    if mismatch:   # the call's text only now: formatting it for answers that pass cost ~20 ms a student
         diagnosis = recognize(result.value, expected, mismatch, args, mistakes, n, kind)
-        return Verdict(False, f"{head}\n{mismatch.message}", diagnosis)
+        return Verdict(False, f"{call_text(function, args, names)}\n{mismatch.message}", diagnosis)
     return inputs_verdict(function, args, result, names)
 
 
