@@ -255,7 +255,7 @@ def join_cgroups(run_id, memory_bytes, processes):
     for path in cgroup_paths(run_id):
         name, value = limits[_controller(path)]
         try:
-            os.mkdir(path)
+            os.makedirs(path, exist_ok=True)   # one left by a dead run of the same pid is reused
             with open(os.path.join(path, name), "w") as f:
                 f.write(str(value))
             with open(os.path.join(path, "cgroup.procs"), "w") as f:
