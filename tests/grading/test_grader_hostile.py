@@ -1,6 +1,5 @@
 """Hostile and broken student code: each costs its own exercise, with a clear reason, and every
 other exercise is graded as usual."""
-import os
 
 import numpy as np
 import pytest

@@ -1,10 +1,8 @@
 """run_student on honest (and merely wrong) student files: values, errors, lines, redirects."""
-import os
 import sys
 
 import numpy as np
 
-from clean_room import scalar_functions
 import exact_gradients
 from clean_room.plain_data import Opaque
 from grader.runner import Call, FunctionSpec, run_student

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from grader.runner import Call, run_student
-from sandbox_students import HONEST, assert_parent_fine, children, student
+from sandbox_students import assert_parent_fine, children, student
 
 def alive(pid):
     """True while the process exists and is not a zombie waiting for its reaper."""
