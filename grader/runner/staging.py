@@ -12,10 +12,15 @@ from pathlib import Path
 EXERCISE_FILE = re.compile(r"ex\d\d_\w+\.py")
 
 
+PREFIX = "grade-stage-"
+_swept = set()
+
+
 def stage_files(source: Path, siblings=False) -> Path:
     """A new folder (mode 755) holding a copy (mode 644) of `source` and, with siblings, of the
     other exercise files beside it."""
-    folder = Path(tempfile.mkdtemp(prefix="grade-stage-"))
+    _sweep_once()
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
     try:
         os.chmod(folder, 0o755)
         names = {source.name}
@@ -27,6 +32,33 @@ def stage_files(source: Path, siblings=False) -> Path:
         remove_tree(folder)
         raise
     return folder
+
+
+def _sweep_once():
+    """Once per process: removes the staged copies of graders that were killed before their
+    `finally` could (a SIGKILL, a machine's OOM killer): their folder names hold their pid."""
+    base = tempfile.gettempdir()
+    if (os.getpid(), base) in _swept:
+        return
+    _swept.add((os.getpid(), base))
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(PREFIX):].split("-", 1)[0]
+        if name.startswith(PREFIX) and pid.isdigit() and not _alive(int(pid)):
+            remove_tree(os.path.join(base, name))
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True   # someone else's process: alive
+    return True
 
 
 def copy_file(source, target):

@@ -4,13 +4,14 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
 import pytest
 
 from grader.runner import Call, run_student
-from sandbox_students import assert_parent_fine, children, student
+from sandbox_students import HONEST, assert_parent_fine, children, student
 
 def alive(pid):
     """True while the process exists and is not a zombie waiting for its reaper."""
@@ -608,12 +609,18 @@ def test_a_grader_killed_mid_run_leaves_no_process(tmp_path):
     while not sleepers() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sleepers(), "the student's sleeper never started"
+    left = [p for p in os.listdir(tempfile.gettempdir()) if p.startswith(f"grade-stage-{grader.pid}-")]
+    assert left, "the killed grader's staged copy should be there to sweep"
     grader.kill()
     grader.wait()
     deadline = time.monotonic() + 30   # the template and the run die with their parent
     while sleepers() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sleepers() == []
+    from grader.runner import staging
+    staging._swept.clear()   # this process swept when it first staged: sweep again, as a new one would
+    assert run_student(student(tmp_path / "next", HONEST), "ex06_output_layer", []).status == "ok"
+    assert not any(p.startswith(f"grade-stage-{grader.pid}-") for p in os.listdir(tempfile.gettempdir()))
 
 
 def test_writing_a_big_file_is_refused(tmp_path, work_base):
