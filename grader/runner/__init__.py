@@ -20,7 +20,7 @@ import importlib
 # clean template before the grader imports numpy, and the two start-ups overlap.
 _HOME = {
     "run_student": "run", "isolation_level": "run", "weak_isolation_warning": "run",
-    "runner_kind": "run", "ANSWER_LIMIT": "run",
+    "runner_kind": "boot", "ANSWER_LIMIT": "run",
     "Outcome": "outcome", "CallResult": "outcome", "StudentError": "outcome", "visible": "outcome",
     "set_hidden": "template",
 }
@@ -31,9 +31,8 @@ __all__ = sorted(_HOME) + sorted(_ELSEWHERE) + ["warm"]
 
 def warm():
     """Starts this process's clean template now (unless the portable runner is in use)."""
-    import os
-    forced = os.environ.get("GRADER_RUNNER", "").strip().lower()
-    if forced in ("subprocess", "portable") or not hasattr(os, "fork"):
+    from .boot import runner_kind
+    if runner_kind() == "portable":
         return
     from .template import shared_template
     try:

@@ -11,6 +11,14 @@ def _parent_of_package(name):
     return os.path.dirname(os.path.dirname(os.path.abspath(importlib.util.find_spec(name).origin)))
 
 
+def runner_kind():
+    """'template', or 'portable' where there is no fork (Windows) or GRADER_RUNNER=subprocess."""
+    forced = os.environ.get("GRADER_RUNNER", "").strip().lower()
+    if forced in ("subprocess", "portable") or not hasattr(os, "fork"):
+        return "portable"
+    return "template"
+
+
 def namespaces_setting():
     """'off' when GRADER_NAMESPACES=off: runs without namespaces, as on a machine that refuses
     them (to try that weaker mode, or on a kernel that misbehaves); '' otherwise."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -13,7 +12,7 @@ from clean_room.protocol import STUDENT_DIR, Call, job_to_plain
 from clean_room import scalar_functions
 
 from . import portable
-from .boot import namespaces_setting
+from .boot import namespaces_setting, runner_kind
 from .outcome import Outcome
 from .staging import remove_tree, stage_files
 from .supervisor import Supervisor
@@ -21,23 +20,6 @@ from .template import TemplateGone, forget, shared_template
 
 ANSWER_LIMIT = 64 << 20        # bytes of answers decoded per run at most
 TMP_MB = 16                    # the private /tmp of a run
-
-
-def runner_kind():
-    """'template' or 'portable' (no fork here, or GRADER_RUNNER=subprocess)."""
-    forced = os.environ.get("GRADER_RUNNER", "").strip().lower()
-    if forced in ("subprocess", "portable") or not hasattr(os, "fork"):
-        return "portable"
-    return "template"
-
-
-def warm():
-    """Starts the template now, so its numpy import overlaps the caller's own start."""
-    if runner_kind() == "template":
-        try:
-            shared_template()
-        except OSError:
-            pass
 
 
 def isolation_level():
