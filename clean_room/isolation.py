@@ -115,7 +115,7 @@ def enter(level, plan, student_dir, tmp_mb):
     _mount("tmpfs", ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
     # The run's private /tmp first: a Python or numpy that lives under /tmp is bound inside it.
     os.makedirs(ROOT + "/tmp")
-    _mount("tmpfs", ROOT + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(tmp_mb)}m,mode=1777")
+    _mount_tmp(tmp_mb)
     for path in plan.system:
         if os.path.islink(path):
             os.symlink(os.readlink(path), ROOT + path)
@@ -141,6 +141,31 @@ def enter(level, plan, student_dir, tmp_mb):
     _mount(None, ROOT, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755")
     for link in held.values():
         os.close(int(link.rsplit("/", 1)[1]))
+
+
+def _mount_tmp(tmp_mb):
+    _mount("tmpfs", ROOT + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(tmp_mb)}m,mode=1777")
+
+
+MNT_DETACH = 2
+
+
+def fresh_tmp(tmp_mb):
+    """Between two runs of a session (in its init, outside the new root): an empty /tmp. The old
+    one goes with its last user, and none is left: every process of the run is gone."""
+    _check(_libc.umount2(os.fsencode(ROOT + "/tmp"), MNT_DETACH), "umount /tmp")
+    _mount_tmp(tmp_mb)
+
+
+def new_ipc_namespace():
+    """System V shared memory, semaphores and queues of the run's own: they go with its last
+    process, so a run of a session finds none of the previous run's."""
+    _check(_libc.unshare(CLONE_NEWIPC), "unshare ipc")
+
+
+def not_dumpable():
+    """No process without privilege may trace this one or read its memory."""
+    _check(_libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "dumpable")
 
 
 def _bind(path, is_file=False, target=None, read_only=True, source=None):
@@ -291,6 +316,16 @@ def new_session_keyring():
     number = _KEYCTL.get(platform.machine())
     if number is not None:
         _libc.syscall(number, KEYCTL_JOIN_SESSION_KEYRING, None)
+
+
+PR_SET_NAME = 15
+
+
+def name_process(name):
+    """What `ps` and `top` show for this process (at most 15 bytes): which part of a run it is.
+    Linux only; elsewhere nothing."""
+    if sys.platform.startswith("linux"):
+        _libc.prctl(PR_SET_NAME, name.encode()[:15], 0, 0, 0)
 
 
 def die_with_parent(parent_pid):

@@ -1,6 +1,7 @@
-"""The clean template: a process that imported only numpy and the clean room, and forks one
-child per run. It never holds a test, an expected answer or the course's code, and it never sees
-a job's inputs (they go straight to the child), so a child has nothing of the grader's to find.
+"""The clean template: a process that imported only numpy and the clean room, and forks the
+processes that run student code. It never holds a test, an expected answer or the course's code,
+and it never sees a job's inputs (they go straight to the child), so a child has nothing of the
+grader's to find.
 
 Started by the grader (grader.runner.template) as `python -I -S -c ... PARENT_PID FD` with an
 empty environment; FD is one end of a SOCK_SEQPACKET socket pair. Messages are JSON, one a packet:
@@ -8,13 +9,20 @@ empty environment; FD is one end of a SOCK_SEQPACKET socket pair. Messages are J
     grader -> template   {"run": id, "student_dir": path|null, "tmp_mb": n, "memory_mb": n}
                          with three fds: the child's answer channel, job channel and output
                          {"kill": id}
+                         {"end": true}       the student folder's runs are over
     template -> grader   {"level": "namespaces"|"userns"|"none"}        once, at start
                          {"started": id, "pid": pid} | {"failed": id, "error": "..."}
                          {"exited": id, "status": exit code, or -signal}
+                         {"ended": true}     after "end": the session's last process is gone
 
-Each run: the first process (here "outer") unshares its namespaces and builds the new root; its
-child is the pid namespace's init, which forks the process that locks itself in and runs the
-student's code (clean_room.child). Killing the outer process ends them all.
+With namespaces, runs come in sessions: the runs of one student folder (same student_dir, one
+after the other) share one set of namespaces and one new root, built once. The session's first
+process ("outer") unshares the namespaces and builds the root; its child, the pid namespace's
+init, forks one process per run, which locks itself in and runs the student's code
+(clean_room.child). When that process ends, the init kills whatever the run left in the
+namespace and empties /tmp before it reports the end, so each run starts as clean as the first.
+Killing the outer process (a timeout) ends the session and everything in it. Without
+namespaces each run is a process of its own.
 """
 from __future__ import annotations
 
@@ -47,57 +55,193 @@ def main():
     parent, control_fd = int(sys.argv[1]), int(sys.argv[2])
     sock = socket.socket(fileno=control_fd)
     isolation.die_with_parent(parent)
+    isolation.name_process("clean-template")
     plan = isolation.Plan(hide)
     if os.geteuid() == 0:
         isolation.remove_cgroups()   # empty ones a killed template left behind
     gc.freeze()   # the template's objects stay shared with each child, not copied on write
     level = isolation.probe(plan) if sys.platform.startswith("linux") and namespaces else "none"
     _send(sock, {"level": level})
-    running = {}   # run id -> outer pid
-    poller = select.poll()
-    poller.register(sock, select.POLLIN)
-    pidfds = {}
-    while True:
-        for fd, _ in poller.poll(None if pidfds else 1000):
-            if fd == sock.fileno():
-                try:
-                    data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 3)
-                except OSError:
-                    data, fds = b"", []
-                if not data:
-                    _stop(running)
-                    return
-                message = json.loads(data)
-                if "run" in message:
-                    pid = _start(message, fds, level, plan, sock)
-                    for fd_ in fds:
-                        os.close(fd_)
-                    if pid:
-                        running[message["run"]] = pid
-                        pidfd = os.pidfd_open(pid)
-                        pidfds[pidfd] = (message["run"], pid)
-                        poller.register(pidfd, select.POLLIN)
-                        _send(sock, {"started": message["run"], "pid": pid})
-                elif "kill" in message and message["kill"] in running:
-                    _stop_run(running[message["kill"]], level)
-            elif fd in pidfds:
-                run, pid = pidfds.pop(fd)
-                poller.unregister(fd)
+    _Template(sock, level, plan).serve()
+
+
+class _Session:
+    """One student folder's namespaces, kept for that folder's runs one after the other."""
+
+    def __init__(self, key, pid, sock):
+        self.key, self.pid, self.sock = key, pid, sock
+        self.run = None   # the run in flight, if any
+
+
+class _Template:
+    """The template's loop: runs from the grader, ends of runs and sessions from below."""
+
+    def __init__(self, sock, level, plan):
+        self.sock, self.level, self.plan = sock, level, plan
+        self.poller = select.poll()
+        self.poller.register(sock, select.POLLIN)
+        self.outers = {}    # pidfd -> (outer pid, run id or None, _Session or None)
+        self.session = None
+        self.ending = False   # the grader waits to hear that no session is left
+
+    def serve(self):
+        while True:
+            for fd, _ in self.poller.poll(None if self.outers else 1000):
+                if fd == self.sock.fileno():
+                    self._from_grader()
+                elif self.session is not None and fd == self.session.sock.fileno():
+                    self._from_session(self.session)
+                elif fd in self.outers:
+                    self._ended(fd)
+
+    def _from_grader(self):
+        try:
+            data, fds, _, _ = socket.recv_fds(self.sock, 1 << 16, 3)
+        except OSError:
+            data, fds = b"", []
+        if not data:
+            _stop(pid for pid, _, _ in self.outers.values())
+            os._exit(0)
+        message = json.loads(data)
+        try:
+            if "run" in message:
+                self._run(message, fds)
+            elif "kill" in message:
+                self._kill(message["kill"])
+            elif "end" in message:
+                self._end()
+        finally:
+            for fd in fds:
                 os.close(fd)
-                _, status = os.waitpid(pid, 0)
-                running.pop(run, None)
-                if level == "none" and os.geteuid() == 0:
-                    isolation.kill_uid(child.UID_BASE + pid)   # what escaped its process group
-                isolation.remove_cgroups(pid)
-                _send(sock, {"exited": run, "status": os.waitstatus_to_exitcode(status)})
+
+    def _run(self, message, fds):
+        run = message["run"]
+        if self.level == "none":
+            pid = _start(message, fds, self.level, self.plan, self.sock)
+            if pid:
+                self._watch(pid, run, None)
+                _send(self.sock, {"started": run, "pid": pid})
+            return
+        key = (message.get("student_dir"), message.get("tmp_mb", 16), message.get("memory_mb", 1024))
+        for _ in range(2):   # a session that ended unseen is replaced once
+            session = self.session
+            if session is None or session.key != key or session.run is not None:
+                if session is not None:
+                    self._close(session)
+                try:
+                    session = self._open(key)
+                except OSError as exc:
+                    _send(self.sock, {"failed": run, "error": f"cannot start a process: {exc.strerror}"})
+                    return
+            try:
+                socket.send_fds(session.sock, [json.dumps({"run": run}).encode()], fds)
+            except OSError:
+                self._close(session)
+                continue
+            session.run = run
+            _send(self.sock, {"started": run, "pid": session.pid})
+            return
+        _send(self.sock, {"failed": run, "error": "the sandbox's session for this folder ended at once"})
+
+    def _end(self):
+        """The grader is done with the folder: the session goes, and {"ended": true} says when
+        its last process is gone (at once if there is none)."""
+        if self.session is not None:
+            self._close(self.session)
+        self.ending = True
+        self._say_ended()
+
+    def _say_ended(self):
+        if self.ending and not any(session for _, _, session in self.outers.values()):
+            self.ending = False
+            _send(self.sock, {"ended": True})
+
+    def _open(self, key):
+        student_dir, tmp_mb, memory_mb = key
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        template = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:
+            ours.close()
+            theirs.close()
+            raise
+        if pid == 0:
+            try:
+                child.close_all_but({0, 1, 2, theirs.fileno()})
+                os.setsid()
+                isolation.die_with_parent(template)
+                isolation.name_process("clean-session")
+                _session_outer(self.level, self.plan, theirs, student_dir, tmp_mb, memory_mb)
+            finally:
+                os._exit(EXIT_HARNESS_FAILED)
+        theirs.close()
+        self.session = _Session(key, pid, ours)
+        self.poller.register(ours, select.POLLIN)
+        self._watch(pid, None, self.session)
+        return self.session
+
+    def _watch(self, pid, run, session):
+        pidfd = os.pidfd_open(pid)
+        self.outers[pidfd] = (pid, run, session)
+        self.poller.register(pidfd, select.POLLIN)
+
+    def _close(self, session):
+        """Ends a session: its init sees the socket close and exits, taking the namespace along;
+        with a run in flight, the run is killed."""
+        if session is self.session:
+            self.session = None
+        try:
+            self.poller.unregister(session.sock)
+        except (KeyError, ValueError):
+            pass
+        session.sock.close()
+        if session.run is not None:
+            _stop_run(session.pid, self.level)
+
+    def _kill(self, run):
+        for pid, own_run, session in self.outers.values():
+            if own_run == run or (session is not None and session.run == run):
+                _stop_run(pid, self.level)
+
+    def _from_session(self, session):
+        """{"exited": run, "status": code} from a session's init. Anything else, or an end for
+        a run that is not in flight, means the session cannot be trusted: it is ended."""
+        try:
+            data = session.sock.recv(4096)
+            message = json.loads(data) if data else None
+        except (OSError, ValueError):
+            message = None
+        if (isinstance(message, dict) and session.run is not None and message.get("exited") == session.run
+                and type(message.get("status")) is int):
+            session.run = None
+            _send(self.sock, {"exited": message["exited"], "status": message["status"]})
+        else:
+            self._close(session)
+
+    def _ended(self, pidfd):
+        pid, run, session = self.outers.pop(pidfd)
+        self.poller.unregister(pidfd)
+        os.close(pidfd)
+        _, status = os.waitpid(pid, 0)
+        if self.level == "none" and os.geteuid() == 0:
+            isolation.kill_uid(child.UID_BASE + pid)   # what escaped its process group
+        isolation.remove_cgroups(pid)
+        if session is not None:
+            run, session.run = session.run, None
+            self._close(session)
+            if run is not None:
+                status = int(signal.SIGKILL)   # the run in flight ended with its session
+        if run is not None:
+            _send(self.sock, {"exited": run, "status": os.waitstatus_to_exitcode(status)})
+        self._say_ended()
 
 
 def _send(sock, message):
     try:
         sock.send(json.dumps(message).encode())
     except OSError:
-        _stop({})
-        os._exit(0)
+        os._exit(0)   # the grader is gone: every run dies with the template (die_with_parent)
 
 
 def _kill_one(pid):
@@ -128,8 +272,8 @@ def _stop_run(pid, level):
         pass
 
 
-def _stop(running):
-    for pid in running.values():
+def _stop(pids):
+    for pid in pids:
         _kill(pid)
 
 
@@ -158,18 +302,25 @@ def _outer(message, fds, level, plan, template, sock):
     contain(level, plan, fds, message.get("student_dir"), message.get("tmp_mb", 16), message.get("memory_mb", 1024))
 
 
+def _first_steps(memory_mb):
+    """In a run's (or a session's) first process: a keyring of its own, default signals, and as
+    root cgroups of its own. Returns its id, the pid that names its cgroups and its uid."""
+    isolation.new_session_keyring()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGPIPE, signal.SIGUSR1):
+        signal.signal(sig, signal.SIG_DFL)
+    own_id = os.getpid()
+    if os.geteuid() == 0:
+        isolation.join_cgroups(own_id, (int(memory_mb) + CGROUP_ROOM_MB) << 20, child.NPROC_LIMIT + 8)
+    return own_id
+
+
 def contain(level, plan, fds, student_dir, tmp_mb, memory_mb, before_student=None):
     """Everything of a run below the process that calls it: a keyring, cgroups (root), the
     namespaces and the new root, then the namespace's init and the student's process. Used by
     the template's runs and by `python -m clean_room` on Linux. Never returns: it ends as the
     student's process ended (same exit code, or the same signal)."""
     answer_fd, job_fd, out_fd = fds
-    isolation.new_session_keyring()
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGPIPE, signal.SIGUSR1):
-        signal.signal(sig, signal.SIG_DFL)
-    run_id = os.getpid()
-    if os.geteuid() == 0:
-        isolation.join_cgroups(run_id, (int(memory_mb) + CGROUP_ROOM_MB) << 20, child.NPROC_LIMIT + 8)
+    run_id = _first_steps(memory_mb)
     try:
         if level != "none":
             nproc = child.NPROC_LIMIT + (isolation.own_processes() if level == "userns" else 0)
@@ -214,6 +365,93 @@ def contain(level, plan, fds, student_dir, tmp_mb, memory_mb, before_student=Non
     os._exit(EXIT_HARNESS_FAILED)
 
 
+def _session_outer(level, plan, sock, student_dir, tmp_mb, memory_mb):
+    """A session's first process: like `contain`, but its init serves run after run (one
+    student folder's exercises, one after the other) until the template closes the socket or
+    kills the session. Never returns."""
+    session_id = _first_steps(memory_mb)
+    try:
+        nproc = child.NPROC_LIMIT + (isolation.own_processes() if level == "userns" else 0)
+        isolation.enter(level, plan, student_dir, tmp_mb)
+    except BaseException as exc:  # noqa: BLE001 - no student code has run
+        _refuse_run(sock, f"the sandbox could not start: {exc}")
+    child.measure_vm()
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+    init = os.fork()
+    if init == 0:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
+        _session_init(level, session_id, nproc, sock, tmp_mb)
+    sock.close()   # the init's end alone: when the init dies, the template's recv sees it
+    signal.signal(signal.SIGUSR1, lambda *_: _kill_one(init))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
+    os.waitpid(init, 0)
+    os._exit(0)
+
+
+def _refuse_run(sock, text):
+    """The session could not be set up: the first run hears why, as a harness failure before
+    "ready", and the session ends (the next run tries a new one)."""
+    try:
+        data, fds, _, _ = socket.recv_fds(sock, 4096, 3)
+        run = json.loads(data)["run"]
+        os.write(fds[0], (json.dumps({"fatal": text[:2000]}) + "\n").encode())
+        sock.send(json.dumps({"exited": run, "status": EXIT_SETUP_FAILED}).encode())
+    finally:
+        os._exit(EXIT_SETUP_FAILED)
+
+
+def _session_init(level, session_id, nproc, sock, tmp_mb):
+    """Pid 1 of a session's namespace. For each run the template sends (its three fds), forks
+    the student's process; when that ends, kills every process left in the namespace, gives
+    /tmp back empty, and reports the exit code. Student code can neither signal this process
+    (pid 1 ignores what it has no handler for) nor trace it (not dumpable)."""
+    isolation.die_with_parent(os.getppid())
+    isolation.name_process("clean-init")
+    isolation.not_dumpable()
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 4096, 3)
+            run = json.loads(data)["run"] if data else None
+        except (OSError, ValueError, KeyError, TypeError):
+            run = None
+        if run is None or len(fds) != 3:
+            os._exit(0)
+        worker = os.fork()
+        if worker == 0:
+            sock.close()
+            isolation.name_process("clean-run")
+            _lock_and_serve(level, session_id, nproc, *fds, False, None, fresh=True)
+        for fd in fds:
+            os.close(fd)
+        status = _reap_all(worker)
+        try:
+            isolation.fresh_tmp(tmp_mb)
+        except OSError:
+            os._exit(EXIT_HARNESS_FAILED)   # the template sees the session end, the run killed
+        try:
+            sock.send(json.dumps({"exited": run, "status": status}).encode())
+        except OSError:
+            os._exit(0)
+
+
+def _reap_all(worker):
+    """Waits for the student's process; then kills and reaps every other process left in the
+    namespace (they are all ours: orphans come to pid 1). Its exit code, or -signal."""
+    status = None
+    while True:
+        if status is not None:
+            try:
+                os.kill(-1, signal.SIGKILL)   # from pid 1: everyone in the namespace but us
+            except OSError:
+                pass
+        try:
+            pid, wait_status = os.wait()
+        except ChildProcessError:
+            return status
+        if pid == worker:
+            status = os.waitstatus_to_exitcode(wait_status)
+
+
 def _init(level, run_id, nproc, fds, status_w, before_student):
     """Pid 1 of the run's namespace: forks the student's process, reaps, reports its end."""
     isolation.die_with_parent(os.getppid())
@@ -233,8 +471,14 @@ def _init(level, run_id, nproc, fds, status_w, before_student):
             os._exit(0)   # the namespace ends with us: every process left in it is killed
 
 
-def _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, subreaper, before_student=None):
+def _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, subreaper, before_student=None,
+                    fresh=False):
+    """fresh: a run in a session's namespaces: IPC objects and kernel keys of its own, so a
+    previous run of the session left nothing for this one."""
     try:
+        if fresh:
+            isolation.new_session_keyring()
+            isolation.new_ipc_namespace()
         isolation.lock_in(level, run_id)
         child._set_limit(resource.RLIMIT_NPROC, nproc)
     except BaseException as exc:  # noqa: BLE001

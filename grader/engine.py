@@ -17,7 +17,7 @@ from .catalog import COURSE_ROOT, load_catalog
 from .grading import DEFAULT_TIMEOUT, MAX_TIMEOUT, STUDENT_SEED, check_timeout, grade_tests  # noqa: F401
 from .hidden import build_tests
 from .source_text import module_source
-from .runner import set_hidden
+from .runner import one_student, set_hidden
 
 INSTRUCTOR_SEED = 20261   # `grade batch` unless --seed: hard-coding the student seed's answers fails here
 # Never visible to student code, even where they lie under a system folder the child may read.
@@ -69,14 +69,18 @@ def hidden_tests(number, seed):
     return tests
 
 
-def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT):
-    """The ExerciseResult of the student's file exercise.file in `folder`."""
+def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT, staged=None):
+    """The ExerciseResult of the student's file exercise.file in `folder` (staged: the folder
+    as runner.one_student staged it, shared by the student's exercises)."""
     number = exercise.number
-    return grade_tests(exercise, folder, hidden_tests(number, seed), timeout,
+    return grade_tests(exercise, folder, hidden_tests(number, seed), timeout, staged=staged,
                        black_boxes=black_boxes_for(number), sources=sources_for(number))
 
 
-def grade_folder(folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT, numbers=None):
-    """Every exercise (or those numbered in `numbers`) of one student's folder."""
-    return [grade_exercise(e, folder, seed, timeout) for e in load_catalog()
-            if numbers is None or e.number in numbers]
+def grade_folder(folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT, numbers=None, staged=None):
+    """Every exercise (or those numbered in `numbers`) of one student's folder, staged once."""
+    exercises = [e for e in load_catalog() if numbers is None or e.number in numbers]
+    if staged is not None or len(exercises) < 2:
+        return [grade_exercise(e, folder, seed, timeout, staged) for e in exercises]
+    with one_student(folder) as staged:
+        return [grade_exercise(e, folder, seed, timeout, staged) for e in exercises]

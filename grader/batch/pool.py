@@ -36,6 +36,8 @@ import traceback
 from collections import deque
 from dataclasses import dataclass, field
 
+from clean_room.isolation import name_process
+
 from .. import engine, runner
 from ..catalog import COURSE_ROOT, load_catalog
 from ..grading import most_runs
@@ -85,6 +87,7 @@ def _stop(signum, frame):
 
 def _worker_main(conn, parent_pid, seed, timeout, close_fds):
     _die_with_parent(parent_pid)
+    name_process("grade-worker")
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _stop)
     for fd in close_fds:                           # the other workers' pipes
@@ -102,17 +105,18 @@ def _worker_main(conn, parent_pid, seed, timeout, close_fds):
         if task is None:
             return
         key, folder, display = task["key"], task["folder"], task["display"]
-        for number in task["numbers"]:
-            conn.send_bytes(json.dumps({"key": key, "start": number}).encode())
-            try:
-                [result] = engine.grade_folder(folder, seed, timeout, numbers={number})
-                plain = _relabel(exercise_to_plain(result), folder, display)
-                message = {"key": key, "exercise": plain}
-            except Exception as exc:   # noqa: BLE001 - the grader's own failure, reported, not scored
-                message = {"key": key, "number": number, "error": _relabel(_describe(exc), folder, display)}
-            conn.send_bytes(json.dumps(message).encode())
-            if "error" in message:
-                break   # the parent stops the batch
+        with runner.one_student(folder) as staged:   # one staged copy, one sandbox session
+            for number in task["numbers"]:
+                conn.send_bytes(json.dumps({"key": key, "start": number}).encode())
+                try:
+                    [result] = engine.grade_folder(folder, seed, timeout, numbers={number}, staged=staged)
+                    plain = _relabel(exercise_to_plain(result), folder, display)
+                    message = {"key": key, "exercise": plain}
+                except Exception as exc:   # noqa: BLE001 - the grader's own failure, reported, not scored
+                    message = {"key": key, "number": number, "error": _relabel(_describe(exc), folder, display)}
+                conn.send_bytes(json.dumps(message).encode())
+                if "error" in message:
+                    break   # the parent stops the batch
 
 
 def _describe(exc):

@@ -19,7 +19,7 @@ import importlib
 # What each name is: the package imports nothing heavy itself, so that `warm()` can start the
 # clean template before the grader imports numpy, and the two start-ups overlap.
 _HOME = {
-    "run_student": "run", "isolation_level": "run", "weak_isolation_warning": "run",
+    "run_student": "run", "one_student": "run", "isolation_level": "run", "weak_isolation_warning": "run",
     "runner_kind": "boot", "ANSWER_LIMIT": "run",
     "Outcome": "outcome", "CallResult": "outcome", "StudentError": "outcome", "visible": "outcome",
     "set_hidden": "template",

@@ -5,6 +5,7 @@ import json
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from clean_room.plain_data import FunctionSpec
@@ -14,7 +15,7 @@ from clean_room import scalar_functions
 from . import portable
 from .boot import namespaces_setting, runner_kind
 from .outcome import Outcome
-from .staging import remove_tree, stage_files
+from .staging import remove_tree, stage_files, stage_folder
 from .supervisor import Supervisor
 from .template import TemplateGone, forget, shared_template
 
@@ -79,7 +80,8 @@ def run_student(source: Path, module_name: str, calls: list, *,
     student_imports: the student's other files in the same folder are importable instead
     (the demo; exercises that use the student's own earlier functions).
     timeout: wall seconds for the import and all calls together. memory_mb: address space the
-    child may add. staged: a folder already staged for this student (the batch stages once).
+    child may add. staged: the student's folder as one_student() staged it (else this run
+    stages the file itself).
     """
     started = time.monotonic()
     calls = list(calls)
@@ -96,6 +98,8 @@ def run_student(source: Path, module_name: str, calls: list, *,
     kind = runner_kind()
     level = isolation_level()
     made = []
+    if staged is not None and not (Path(staged) / source.name).is_file():
+        staged = None   # a file that appeared after the folder was staged
     try:
         if staged is None:
             try:
@@ -122,9 +126,36 @@ def run_student(source: Path, module_name: str, calls: list, *,
                 forget()
                 supervisor.grader_failed = str(exc)
     finally:
+        if made:
+            _end_session()
         for folder in made:
             remove_tree(folder)
     return supervisor.outcome(time.monotonic() - started, level)
+
+
+@contextmanager
+def one_student(folder):
+    """Stages the exercise files of one student's `folder` once, for a series of runs (pass
+    what it yields as run_student's `staged`). With namespaces, those runs also share one set of
+    namespaces and one new root, built once (clean_room.server's sessions): a student's eleven
+    exercises cost one sandbox set-up, not eleven. Yields None where the folder cannot be read
+    (each run then stages its own file and says what failed)."""
+    try:
+        staged = stage_folder(Path(folder))
+    except OSError:
+        staged = None
+    try:
+        yield staged
+    finally:
+        if staged is not None:
+            _end_session()
+            remove_tree(staged)
+
+
+def _end_session():
+    from . import template
+    if template._template is not None and runner_kind() == "template":
+        template._template.end_session()
 
 
 def _line(job):

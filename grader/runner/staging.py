@@ -34,6 +34,22 @@ def stage_files(source: Path, siblings=False) -> Path:
     return folder
 
 
+def stage_folder(folder: Path) -> Path:
+    """A new folder (mode 755) holding a copy of every exercise file in `folder`: one student's
+    files, staged once for all their exercises."""
+    _sweep_once()
+    names = sorted(p.name for p in Path(folder).iterdir() if EXERCISE_FILE.fullmatch(p.name) and p.is_file())
+    staged = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    try:
+        os.chmod(staged, 0o755)
+        for name in names:
+            copy_file(Path(folder) / name, staged / name)
+    except BaseException:
+        remove_tree(staged)
+        raise
+    return staged
+
+
 def _sweep_once():
     """Once per process: removes the staged copies of graders that were killed before their
     `finally` could (a SIGKILL, a machine's OOM killer): their folder names hold their pid."""

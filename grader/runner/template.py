@@ -16,6 +16,7 @@ import time
 from .boot import boot_command, namespaces_setting
 
 KILL_GRACE = 10.0     # seconds to wait for the template to report a killed run's end
+DONE_GRACE = 1.0      # seconds a run that gave its last answer has to end by itself
 
 
 class TemplateGone(RuntimeError):
@@ -113,8 +114,10 @@ class Template:
         try:
             while not sup.finished and not exited:   # pipes closed: the end is near, or the clock's
                 if sup.to_child and not writing:
-                    poller.register(job_w, select.POLLOUT)
-                    writing = True
+                    self._write(sup, job_w)   # a reply fits the pipe: no wait for POLLOUT
+                    if sup.to_child:
+                        poller.register(job_w, select.POLLOUT)
+                        writing = True
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     sup.timed_out = True
@@ -130,6 +133,8 @@ class Template:
                     elif not self._read(sup, fd, fd == ans_r):
                         poller.unregister(fd)
                         open_pipes.discard(fd)
+            if sup.done and not exited:   # the child ends by itself right after its last answer
+                exited = self._wait_exit(sup, run_id, min(deadline, time.monotonic() + DONE_GRACE))
         finally:   # also when the grader itself is interrupted: the run never outlives this call
             if not exited:
                 self._send({"kill": run_id})
@@ -167,12 +172,35 @@ class Template:
             sup.output_bytes(data)
         return True
 
+    def _wait_exit(self, sup, run_id, end):
+        """Whether the run's end was reported before `end` (a session's runs are not killed
+        when they finish: their namespaces serve the next run)."""
+        while True:
+            remaining = end - time.monotonic()
+            if remaining <= 0 or not select.select([self.sock], [], [], remaining)[0]:
+                return False
+            if self._exited(sup, run_id):
+                return True
+
     def _exited(self, sup, run_id, timeout=0.0):
         message = self._receive(timeout)
         if message.get("exited") == run_id:
             sup.returncode = message["status"]
             return True
         return False
+
+    def end_session(self):
+        """The runs of the current student folder are over: its namespaces go, and this returns
+        once their last process has (so a grader's run leaves nothing behind)."""
+        if self.level not in ("namespaces", "userns") or os.getpid() != self.owner:
+            return
+        try:
+            self._send({"end": True})
+            end = time.monotonic() + KILL_GRACE
+            while not self._receive(end - time.monotonic()).get("ended"):
+                pass   # a late report of a run that already ended
+        except TemplateGone:
+            forget()
 
     def _send(self, message):
         try:

@@ -158,10 +158,10 @@ def test_an_unreadable_submissions_folder_is_one_line():
 def test_a_grader_bug_stops_the_batch_and_charges_no_student(subs, tmp_path, monkeypatch):
     real = engine.grade_folder
 
-    def buggy(folder, seed=1, timeout=5.0, numbers=None):
+    def buggy(folder, seed=1, timeout=5.0, numbers=None, staged=None):
         if numbers == {3}:
             raise ZeroDivisionError("a bug in the grader")
-        return real(folder, seed, timeout, numbers=numbers)
+        return real(folder, seed, timeout, numbers=numbers, staged=staged)
 
     monkeypatch.setattr(engine, "grade_folder", buggy)   # the workers are forked after this
     out = tmp_path / "out"

@@ -1,0 +1,165 @@
+"""One student's runs share a session (one set of namespaces, built once): each run still starts
+as clean as the first, and nothing of a session outlives it.
+
+What a run may leave behind, and where the session's init takes it away before the next run:
+files in /tmp, processes (a forked sleeper), System V shared memory, and a dead init (student
+code trying to kill it). A timeout ends the session; the student's next run gets a new one.
+"""
+import pytest
+
+from grader.runner import Call, isolation_level, one_student, run_student
+from sandbox_students import children
+
+LITTER = """
+import ctypes, os, time
+
+IPC_CREAT, KEY = 0o1000, 0x5EED
+
+def litter_file():
+    with open("/tmp/left.txt", "w") as f:
+        f.write("from the first run")
+    return os.getpid()
+
+def litter_process():
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        time.sleep(600)
+        os._exit(0)
+    return pid
+
+def litter_memory():
+    return ctypes.CDLL(None).shmget(KEY, 4096, IPC_CREAT | 0o600)
+
+def found_file():
+    return sorted(os.listdir("/tmp"))
+
+def found_process(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+def found_memory():
+    return ctypes.CDLL(None).shmget(KEY, 0, 0) >= 0
+
+def all_litter():
+    return [litter_file(), litter_process(), litter_memory()]
+
+def found_all(pid):
+    return [found_file(), found_process(pid), found_memory()]
+
+def both():
+    _, pid, _ = all_litter()
+    return found_all(pid)
+
+def kill_init():
+    import signal
+    for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGSTOP):
+        try:
+            os.kill(1, sig)
+        except OSError:
+            pass
+    return os.getpid()
+
+def loop():
+    while True:
+        pass
+
+def pid():
+    return os.getpid()
+"""
+
+
+@pytest.fixture
+def walled():
+    if isolation_level() not in ("namespaces", "userns"):
+        pytest.skip("sessions exist only where runs get namespaces")
+
+
+def write_student(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ex06_output_layer.py").write_text(LITTER)
+    return folder / "ex06_output_layer.py"
+
+
+def run(path, staged, function, *args, timeout=5):
+    return run_student(path, "ex06_output_layer", [Call(function, args)], staged=staged, timeout=timeout)
+
+
+def litter_then_look(path, litter, look, *args):
+    """Two runs of one session: the first leaves `litter`, the second says what `look` finds.
+    The first must end by itself (exit code 0, so the session was kept, not killed) and the
+    second run in the same namespaces (its pid is not the first of a new one)."""
+    with one_student(path.parent) as staged:
+        first = run(path, staged, litter)
+        assert first.status == "ok" and first.returncode == 0, (first.reason, first.returncode)
+        value = first.results[0].value
+        second = run(path, staged, look, *([value] if args == ("value",) else []))
+        assert second.status == "ok", second.reason
+        assert run(path, staged, "pid").results[0].value > 2, "the runs did not share a session"
+    return value, second.results[0].value
+
+
+def test_a_file_in_tmp_is_gone_for_the_next_run(tmp_path, walled):
+    _, found = litter_then_look(write_student(tmp_path / "alice"), "litter_file", "found_file")
+    assert found == []
+
+
+def test_a_process_left_running_is_gone_for_the_next_run(tmp_path, walled):
+    _, found = litter_then_look(write_student(tmp_path / "alice"), "litter_process", "found_process", "value")
+    assert found is False
+
+
+def test_shared_memory_is_gone_for_the_next_run(tmp_path, walled):
+    made, found = litter_then_look(write_student(tmp_path / "alice"), "litter_memory", "found_memory")
+    assert made >= 0, "the first run could not make its shared memory"
+    assert found is False
+
+
+def test_the_litter_is_really_there_within_one_run(tmp_path, walled):
+    """The checks above can fail: in the run that made them, the file, process and memory exist."""
+    path = write_student(tmp_path / "bob")
+    with one_student(path.parent) as staged:
+        out = run(path, staged, "both")
+    assert out.status == "ok", out.reason
+    assert out.results[0].value == [["left.txt"], True, True]
+
+
+def test_student_code_cannot_end_the_session_early(tmp_path, walled):
+    path = write_student(tmp_path / "carol")
+    with one_student(path.parent) as staged:
+        first = run(path, staged, "kill_init")
+        assert first.status == "ok", first.reason
+        after = run(path, staged, "pid")
+        assert after.status == "ok" and after.results[0].value > 2, after.reason   # the same session
+
+
+def test_a_timeout_ends_the_session_and_the_next_run_gets_a_new_one(tmp_path, walled):
+    path = write_student(tmp_path / "dave")
+    with one_student(path.parent) as staged:
+        stuck = run(path, staged, "loop", timeout=1)
+        assert stuck.status == "timeout"
+        after = run(path, staged, "pid")
+        assert after.status == "ok" and after.results[0].value == 2, after.reason   # a new session's first
+
+
+def test_nothing_of_a_session_outlives_it(tmp_path, walled):
+    path = write_student(tmp_path / "erin")
+    with one_student(path.parent) as staged:
+        assert run(path, staged, "all_litter").status == "ok"
+        assert run(path, staged, "pid").status == "ok"
+    assert children() == []
+
+
+def test_two_students_never_share_a_session(tmp_path, walled):
+    """Each student's runs see that student's staged files only."""
+    alice, bob = write_student(tmp_path / "alice"), write_student(tmp_path / "bob")
+    (alice.parent / "ex06_output_layer.py").write_text("import os\ndef files():\n    return sorted(os.listdir('/student'))\n")
+    (alice.parent / "ex05_losses.py").write_text("")
+    (bob.parent / "ex06_output_layer.py").write_text("import os\ndef files():\n    return sorted(os.listdir('/student'))\n")
+    with one_student(alice.parent) as a:
+        assert run(alice, a, "files").results[0].value == ["ex05_losses.py", "ex06_output_layer.py"]
+    with one_student(bob.parent) as b:
+        assert run(bob, b, "files").results[0].value == ["ex06_output_layer.py"]
