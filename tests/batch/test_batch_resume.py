@@ -13,14 +13,19 @@ from grader.batch import run_batch, store
 from grader.catalog import COURSE_ROOT
 from test_batch_helpers import FILES, SEED, alive, batch_processes, copy_solutions, read_gradebook
 
-SLOW = "import time\ntime.sleep(0.4)\n"   # each student takes a little while, so a kill lands mid-class
 STUDENTS = [f"s{i}" for i in range(6)]
 
 
+def slow(seconds):
+    return f"import time\ntime.sleep({seconds})\n"
+
+
 def slow_class(root):
+    """The first two students take a little while, the others longer (2 s each): a kill sent
+    when the first results are there lands mid-class however fast or busy the machine is."""
     subs = Path(root) / "subs"
     for i, name in enumerate(STUDENTS):
-        folder = copy_solutions(subs / name, {1: SLOW})
+        folder = copy_solutions(subs / name, {1: slow(0.4 if i < 2 else 2.0)})
         if i % 2:   # some mistakes, so the gradebooks compared are not all full marks
             (folder / FILES[4]).write_text("def chain_rule(x, y, z):\n    return (x + y) * z, z, z, x\n")
     return subs
