@@ -53,6 +53,7 @@ REPR_LIMIT = 200
 _INT_BITS_LIMIT = 13_000  # ~3900 decimal digits: below CPython's int <-> str conversion limit
 
 TAGS = ("__tuple__", "__dict__", "__ndarray__", "__npscalar__", "__bytes__", "__repr__", "__function__")
+_TAG_SET = frozenset(TAGS)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -225,7 +226,7 @@ def _b64decode(text, what):
     if not isinstance(text, str):
         _fail(f"{what} must be a base64 string")
     try:
-        return base64.b64decode(text.encode("ascii"), validate=True)
+        return binascii.a2b_base64(text, strict_mode=True)
     except (binascii.Error, UnicodeEncodeError, ValueError):
         _fail(f"{what} is not valid base64")
 
@@ -302,7 +303,7 @@ def _decode(obj, depth, functions=False):
         return [_decode(v, depth + 1, functions) for v in obj]
     if type(obj) is not dict:
         _fail(f"unexpected JSON value of type {type(obj).__name__}")
-    tags = [k for k in obj if k in TAGS]
+    tags = [k for k in obj if k in _TAG_SET]
     if len(tags) != 1:
         _fail(f"a JSON object must carry exactly one of the tags {', '.join(TAGS)}; "
               f"got the keys {sorted(obj)[:5]}")

@@ -122,7 +122,9 @@ def same_data(a, b):
     if isinstance(a, FunctionSpec):
         return True
     if isinstance(a, np.ndarray):
-        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+        if not (isinstance(b, np.ndarray) and a.shape == b.shape):
+            return False
+        return bool((a == b).all()) or np.array_equal(a, b, equal_nan=True)   # the second for NaN
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(same_data(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
