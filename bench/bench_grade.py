@@ -1,7 +1,8 @@
 """How long `grade exercise N` takes on a correct solution, against a bare `python -c "import numpy"`.
 
 Both are timed in the same run, alternating, so a busy machine slows both alike; the figure that
-matters is the ratio (the goal: about 2, i.e. two interpreter-plus-numpy start-ups).
+matters is the ratio (the goal: about 2, i.e. two interpreter-plus-numpy start-ups). `grade` is
+started as its console script starts it (grader.start:run), with this Python.
 Prints figures; asserts nothing.
 
     python bench/bench_grade.py [--runs 9] [--exercises 1,6,10]
@@ -28,7 +29,8 @@ def main():
     parser.add_argument("--exercises", default="1,6,10,11")
     args = parser.parse_args()
     numpy_cmd = [sys.executable, "-c", "import numpy"]
-    grade_cmds = {n: [sys.executable, "-m", "grader.cli", "exercise", n, "--path", "solutions"]
+    script = "import sys; from grader.start import run; sys.argv[0] = 'grade'; sys.exit(run())"
+    grade_cmds = {n: [sys.executable, "-c", script, "exercise", n, "--path", "solutions"]
                   for n in args.exercises.split(",")}
     wall(numpy_cmd)  # warm the file cache before measuring anything
     times = {"numpy": []} | {n: [] for n in grade_cmds}

@@ -9,6 +9,7 @@ import click
 
 from .catalog import get_exercise, load_catalog
 from .cli_errors import OneLineUsageErrors
+from .start import RUNS_STUDENT_CODE
 
 DEFAULT_PATH = Path("exercises")   # shown when no course or kit is found above the current folder
 STUDENT_COMMANDS = ("list", "hint", "exercise", "all", "watch")   # all that a student kit offers
@@ -107,9 +108,6 @@ class CourseGroup(GradeGroup):
             from . import runner
             runner.warm()   # the clean template imports numpy while this process does the same
         return super().main(args, *rest, **kwargs)
-
-
-RUNS_STUDENT_CODE = ("exercise", "all", "watch", "demo")
 
 
 def run():

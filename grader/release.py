@@ -19,7 +19,7 @@ from .catalog import COURSE_ROOT, load_catalog
 KIT_MODULES = (
     "__init__.py", "catalog.py", "catalog.yaml", "cli.py", "cli_errors.py", "compare.py", "feedback.py", "grading.py",
     "handed_in.py", "locate.py", "mistakes.py", "notebook.py", "notebook_check.py", "progress.py", "public.py",
-    "results.py", "spreadsheet.py", "watch.py",
+    "results.py", "spreadsheet.py", "start.py", "watch.py",
     "judge/__init__.py", "judge/calls.py", "judge/kinds.py",
 )
 KIT_PACKAGES = ("runner", "quiz")   # every .py file of these grader packages (no answers by design)
@@ -27,7 +27,7 @@ KIT_PACKAGES = ("runner", "quiz")   # every .py file of these grader packages (n
 KIT = {
     "name": "day7-nn-kit", "version": "1.0", "summary": "Day 7 exercises with offline feedback: grade and quiz",
     "requires_python": ">=3.10", "dependencies": ["numpy>=1.23", "click>=8.0", "pyyaml>=6.0"],
-    "scripts": {"grade": "grader.cli:run", "quiz": "grader.quiz.cli:main"},
+    "scripts": {"grade": "grader.start:run", "quiz": "grader.quiz.cli:main"},
     "packages": ["clean_room", "grader", "grader.judge", "grader.runner", "grader.quiz"],
     "package_data": {"grader": ["catalog.yaml", "public_checks/*.json"]},
 }

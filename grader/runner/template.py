@@ -210,7 +210,9 @@ class Template:
 
 
 _template: Template | None = None
-_hide: tuple = ()
+# The folder holding the grader (the checkout, where reference/ and solutions/ live): hidden even
+# from a template started before the engine names what to hide (set_hidden), as `grade` does.
+_hide: tuple = (os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),)
 
 
 def set_hidden(paths):
