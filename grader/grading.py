@@ -65,6 +65,7 @@ def grade_tests(exercise, folder, tests, timeout=DEFAULT_TIMEOUT, **run_options)
         result.status, result.reason = "error", outcome.reason
     elif outcome.status != "ok":
         result.status, result.reason = "error", f"{exercise.file} {outcome.reason}"
+    result.sandbox_error = next((o.reason for o in outcomes if o.status == "sandbox-error"), "")
 
     for k, test in enumerate(tests, start=1):
         number = f"{exercise.number}.{k}"

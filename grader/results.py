@@ -27,6 +27,7 @@ class ExerciseResult:
     output: str = ""          # what the student's code printed, already cut to a sane size
     seconds: float = 0.0
     notes: list = field(default_factory=list)   # the kit's word on earlier exercises this one calls
+    sandbox_error: str = ""   # a run's sandbox failed (never the student's doing): the grader's failure
 
     @property
     def score(self):

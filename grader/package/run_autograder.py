@@ -19,7 +19,9 @@ Every exercise is graded on two sets of inputs, in one run of the student's code
 
 Student code runs only in the clean room (grader.runner), never as root. With Linux namespaces
 (isolation level "namespaces") each run has its own uid and sees nothing of /autograder: this
-process grades, with a forked worker taking half of the exercises where two CPUs are there. Without namespaces one forked worker grades everything after
+process grades, and where two CPUs are there a forked worker grades beside it, each taking the
+next exercise from one queue (its sandbox template started at the beginning, beside this
+process's own). One process's exercises share one sandbox session. Without namespaces one forked worker grades everything after
 becoming the user nobody, so the sandbox it starts and the student's code run as nobody, while
 results/ and submission_metadata.json are made root's alone (setup.sh did the same for the
 grader's files). A worker that dies or hangs costs the exercise it was grading. Either way this process writes
@@ -42,6 +44,7 @@ import sys
 import tempfile
 import time
 import traceback
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -51,6 +54,8 @@ from ..catalog import COURSE_ROOT, load_catalog
 runner.set_hidden((COURSE_ROOT, COURSE_ROOT / "reference"))   # as the engine does, before the template starts
 if __name__ == "__main__":
     runner.warm()   # the sandbox's template imports numpy while this process does the same
+    if os.cpu_count() and os.cpu_count() >= 2:
+        runner.start_spare()   # the second grading process's template (see grade(); dropped if unused)
 
 from .. import engine  # noqa: E402
 from ..feedback import points, summary_text
@@ -59,7 +64,7 @@ from ..results import ExerciseResult, to_gradescope
 from ..batch import store
 from ..batch.pool import exercise_from_plain, exercise_to_plain, not_run
 from ..batch.submissions import Staged, Submission, stage
-from ..runner import Call, isolation_level, run_student
+from ..runner import isolation_level
 from .autograder import CONFIG, DEFAULT_VISIBILITY, VISIBILITIES
 
 ROOT_VARIABLE = "AUTOGRADER_ROOT"
@@ -175,22 +180,18 @@ def import_everything():
                     pass
 
 
-def check_sandbox(folder, timeout):
-    """A run of a two-line module: a sandbox that cannot start fails the grader, not the student."""
-    outcome = run_student(Path(folder) / "sandbox_check.py", "sandbox_check", [Call("ping")], timeout=timeout)
-    if outcome.status != "ok" or not outcome.results or outcome.results[0].value != 1:
-        raise GraderFailure(f"the sandbox does not work here: {outcome.status}: {outcome.reason or outcome.results}")
-
-
-def grade_both(number, folder, seed, timeout):
+def grade_both(number, folder, seed, timeout, staged=None):
     """(public, hidden) ExerciseResults of one exercise, from one run of the student's code. The
     calls on the student's own inputs come first, so they run exactly as `grade all --seed S`
     runs them (a fresh process, the same time limit from its start); the public inputs' calls
-    follow, in the time left."""
+    follow, in the time left. A sandbox that fails is the grader's failure, not the student's:
+    GraderFailure. staged: the folder as runner.one_student staged it (one session for all)."""
     exercise = load_catalog()[number - 1]
     hidden, public = engine.hidden_tests(number, seed), engine.hidden_tests(number, engine.STUDENT_SEED)
-    both = grade_tests(exercise, folder, list(hidden) + list(public), timeout,
+    both = grade_tests(exercise, folder, list(hidden) + list(public), timeout, staged=staged,
                        black_boxes=engine.black_boxes_for(number), sources=engine.sources_for(number))
+    if both.sandbox_error:
+        raise GraderFailure(f"the sandbox does not work here: {both.sandbox_error}")
     return _share(both, both.tests[len(hidden):], len(hidden)), _share(both, both.tests[:len(hidden)], 0)
 
 
@@ -212,10 +213,9 @@ def _share(both, tests, skipped):
 
 @dataclass
 class Worker:
-    """A forked grading process and the exercises it still has to grade."""
+    """A forked grading process, and the exercise it grades now."""
     pid: int
     fd: int
-    numbers: list
     current: int = None
     deadline: float = 0.0
     pending: bytes = b""
@@ -224,69 +224,111 @@ class Worker:
     graded: int = 0
 
 
-def grade(user, folder, check, seed, timeout, parallel):
+# Longest first (bench/bench_autograder.py's runs): each grading process takes the next exercise
+# when it is free, so two processes end at about the same time. Any order grades the same.
+LONGEST_FIRST = (10, 8, 3, 1, 2, 6, 7, 11, 5, 9, 4)
+
+
+def grade(user, folder, seed, timeout, parallel):
     """Every exercise on both sets of inputs: (number, public, hidden) per exercise.
 
-    user None: this process grades, and when `parallel` a forked worker takes half of the
-    exercises at the same time. user (uid, gid): this process never runs student code; one
-    forked worker becomes that user first, so the sandbox it starts, and the student's code, run
-    as that user. A worker that dies or hangs costs the exercise it was grading ("not run"); a
-    new one takes the rest of its exercises."""
+    user None: this process grades, and when `parallel` a forked worker grades at the same time;
+    each takes the next exercise from one queue. user (uid, gid): this process never runs
+    student code; a forked worker becomes that user first, so the sandbox it starts, and the
+    student's code, run as that user. A worker that dies or hangs costs the exercise it was
+    grading ("not run"); the others are graded by this process or by a new worker."""
     numbers = [e.number for e in load_catalog()]
-    if user is None:
-        mine, queues = ([n for n in numbers if n % 2 == 0], [[n for n in numbers if n % 2]]) if parallel \
-            else (list(numbers), [])
-    else:
-        mine, queues = [], [list(numbers)]
-    done, fruitless, running = {}, 0, {}
-    level = isolation_level() if mine else ""
+    queue = _queue(numbers)
+    here = user is None
+    done, running = {}, {}
     try:
-        for jobs in queues:
-            worker = _start(user, folder, check, seed, timeout, jobs)
+        if not here or parallel:
+            worker = _start(user, folder, seed, timeout, queue, numbers, spare=here)
             running[worker.fd] = worker
-        if mine:
-            check_sandbox(check, timeout)
-        while mine or running:
-            if mine:   # one exercise here, then a look at the workers (their pipes never fill for long)
-                number = mine.pop(0)
-                done[number] = grade_both(number, folder, seed, timeout)
-            now = time.monotonic()
-            for worker in running.values():
-                if now > worker.deadline and not worker.gave_up:
-                    worker.gave_up = True
-                    os.kill(worker.pid, signal.SIGKILL)
-            waits = [w.deadline - now for w in running.values() if not w.gave_up]
-            wait = 0.0 if mine else (max(0.0, min(waits)) if waits else None)
-            for fd in select.select(list(running), [], [], wait)[0] if running else []:
-                worker = running[fd]
-                chunk = os.read(fd, 1 << 16)
-                if chunk:
-                    level = _read(worker, chunk, done, timeout) or level
-                    continue
-                del running[fd]
-                leftover = _end(worker, done, seed, timeout)
-                fruitless = 0 if worker.graded or worker.current else fruitless + 1
-                if fruitless >= 2:
-                    raise GraderFailure("grading processes ended twice in a row without grading anything")
-                if leftover:
-                    replacement = _start(user, folder, check, seed, timeout, leftover)
-                    running[replacement.fd] = replacement
+        else:
+            runner.drop_spare()
+        level = isolation_level() if here else ""
+        with runner.one_student(folder) if here else nullcontext() as staged:
+            level = _grade_here(here, queue, running, done, user, folder, seed, timeout, staged, numbers) or level
     finally:
         for worker in running.values():
             os.kill(worker.pid, signal.SIGKILL)
             os.close(worker.fd)
             os.waitpid(worker.pid, 0)
+        os.close(queue)
+    for number in numbers:   # taken by a worker that died before it said so
+        if number not in done:
+            why = "the grading process ended while it took this exercise"
+            done[number] = (not_run(number, engine.STUDENT_SEED, why), not_run(number, seed, why))
     return Grading(level, _user_name(user[0] if user else os.geteuid()), [(n, *done[n]) for n in numbers])
 
 
-def _start(user, folder, check, seed, timeout, numbers):
+def _queue(numbers):
+    """A pipe holding the exercises to grade, one byte each, longest first: every grading process
+    reads its next exercise from it (a read of one byte is atomic), so each is graded once."""
+    read_end, write_end = os.pipe()
+    order = sorted(numbers, key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else len(LONGEST_FIRST))
+    os.write(write_end, bytes(order))
+    os.close(write_end)
+    return read_end
+
+
+def _next(queue):
+    """The next exercise to grade, or None when every one is taken."""
+    data = os.read(queue, 1)
+    return data[0] if data else None
+
+
+def _grade_here(here, queue, running, done, user, folder, seed, timeout, staged, numbers):
+    """Grades exercises from the queue here (when `here`), one after the other, and between two
+    of them looks at the workers (their pipes never fill for long), until every exercise is
+    done. Returns the isolation level a worker reported, if one did."""
+    fruitless, level = 0, None
+    while True:
+        number = _next(queue) if here else None
+        if number is not None:
+            done[number] = grade_both(number, folder, seed, timeout, staged)
+        elif not running:
+            return level
+        now = time.monotonic()
+        for worker in running.values():
+            if now > worker.deadline and not worker.gave_up:
+                worker.gave_up = True
+                os.kill(worker.pid, signal.SIGKILL)
+        waits = [w.deadline - now for w in running.values() if not w.gave_up]
+        wait = 0.0 if number is not None else (max(0.0, min(waits)) if waits else None)
+        for fd in select.select(list(running), [], [], wait)[0] if running else []:
+            worker = running[fd]
+            chunk = os.read(fd, 1 << 16)
+            if chunk:
+                level = _read(worker, chunk, done, timeout) or level
+                continue
+            del running[fd]
+            _end(worker, done, seed, timeout)
+            fruitless = 0 if worker.graded or worker.current else fruitless + 1
+            if fruitless >= 2:
+                raise GraderFailure("grading processes ended twice in a row without grading anything")
+            busy = {w.current for w in running.values()}
+            if not here and any(n not in done and n not in busy for n in numbers):
+                replacement = _start(user, folder, seed, timeout, queue, numbers)
+                running[replacement.fd] = replacement
+
+
+def _start(user, folder, seed, timeout, queue, numbers, spare=False):
+    """Forks a grading worker reading from `queue`. spare: it takes over the template started
+    for it at the beginning (runner.start_spare), rather than starting its own."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _work(write_end, user, folder, check, seed, timeout, numbers)
+        if spare:
+            runner.adopt_spare()
+        else:
+            runner.drop_spare()
+        _work(write_end, user, folder, seed, timeout, queue)
     os.close(write_end)
-    return Worker(pid, read_end, list(numbers), deadline=time.monotonic() + _allowance(numbers, timeout))
+    runner.drop_spare()   # the worker's now (or no one's)
+    return Worker(pid, read_end, deadline=time.monotonic() + _allowance(numbers, timeout))
 
 
 def _allowance(numbers, timeout):
@@ -311,7 +353,6 @@ def _read(worker, chunk, done, timeout):
             worker.deadline = time.monotonic() + _allowance([message["start"]], timeout)
         elif "number" in message:
             done[message["number"]] = (exercise_from_plain(message["public"]), exercise_from_plain(message["hidden"]))
-            worker.numbers.remove(message["number"])
             worker.current, worker.graded = None, worker.graded + 1
         elif message.get("done"):
             worker.finished = True
@@ -319,22 +360,18 @@ def _read(worker, chunk, done, timeout):
 
 
 def _end(worker, done, seed, timeout):
-    """A worker's pipe closed: reaps it, charges its exercise in progress, returns those left."""
+    """A worker's pipe closed: reaps it and charges its exercise in progress."""
     os.close(worker.fd)
     _, status = os.waitpid(worker.pid, 0)
-    if worker.finished:
-        return []
-    if worker.current:
+    if worker.current and not worker.finished:
         if worker.gave_up:
             why = f"the grader gave up on this exercise after {_allowance([worker.current], timeout):g} s"
         else:
             why = f"the grading process {_how_it_ended(status)} while grading this exercise"
         done[worker.current] = (not_run(worker.current, engine.STUDENT_SEED, why), not_run(worker.current, seed, why))
-        worker.numbers.remove(worker.current)
-    return worker.numbers
 
 
-def _work(fd, user, folder, check, seed, timeout, numbers):
+def _work(fd, user, folder, seed, timeout, queue):
     """A forked grading process: becomes `user`, grades, sends JSON lines. Never returns."""
     code = 1
 
@@ -353,12 +390,12 @@ def _work(fd, user, folder, check, seed, timeout, numbers):
             os.setresuid(uid, uid, uid)
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)   # no ptrace, no /proc/<pid>/fd
             os.chdir("/")
-        check_sandbox(check, timeout)    # starts this process's own sandbox template
-        send({"level": isolation_level()})
-        for number in numbers:
-            send({"start": number})
-            public, hidden = grade_both(number, folder, seed, timeout)
-            send({"number": number, "public": exercise_to_plain(public), "hidden": exercise_to_plain(hidden)})
+        send({"level": isolation_level()})   # starts this process's own sandbox template
+        with runner.one_student(folder) as staged:
+            while (number := _next(queue)) is not None:
+                send({"start": number})
+                public, hidden = grade_both(number, folder, seed, timeout, staged)
+                send({"number": number, "public": exercise_to_plain(public), "hidden": exercise_to_plain(hidden)})
         send({"done": True})
         code = 0
     except BaseException:  # noqa: BLE001 - the grader's own failure, sent as such
@@ -390,7 +427,7 @@ def grading_user():
 
 
 def both_at_once(level):
-    """Whether two processes grade at once (half of the exercises each): where two CPUs are ours,
+    """Whether two processes grade at once (taking exercises from one queue): where two CPUs are ours,
     and each run of student code is walled in its own pid namespace. Without namespaces the
     student's code could signal a grading process of its own user, and so cost another exercise
     than its own; graded one at a time, it can only end the run it is in."""
@@ -513,20 +550,16 @@ def grade_submission(root, options, student, started):
         if not staged.ok:
             return results_json(failed_to_load(staged, student), staged, student, options,
                                  time.monotonic() - started)
-        check = Path(temp, "check")
-        check.mkdir()
-        (check / "sandbox_check.py").write_text("def ping():\n    return 1\n")
-        for folder in (staged.folder, check):      # root's files, readable by a grading user, whatever the umask
-            os.chmod(folder, 0o755)
-            for path in folder.iterdir():
-                os.chmod(path, 0o644)
+        os.chmod(staged.folder, 0o755)      # root's files, readable by a grading user, whatever the umask
+        for path in staged.folder.iterdir():
+            os.chmod(path, 0o644)
         level, user = isolation_level(), None
         if os.geteuid() == 0 and level != "namespaces":
             _keep_from_students(root)
             warm(student.seed)
             import_everything()
             level, user = "none", grading_user()
-        grading = grade(user, staged.folder, check, student.seed, options.timeout, both_at_once(level))
+        grading = grade(user, staged.folder, student.seed, options.timeout, both_at_once(level))
         return results_json(grading, staged, student, options, time.monotonic() - started)
 
 

@@ -22,7 +22,7 @@ _HOME = {
     "run_student": "run", "one_student": "run", "isolation_level": "run", "weak_isolation_warning": "run",
     "runner_kind": "boot", "ANSWER_LIMIT": "run",
     "Outcome": "outcome", "CallResult": "outcome", "StudentError": "outcome", "visible": "outcome",
-    "set_hidden": "template",
+    "set_hidden": "template", "start_spare": "template", "adopt_spare": "template", "drop_spare": "template",
 }
 _ELSEWHERE = {"Call": "clean_room.protocol", "FunctionSpec": "clean_room.plain_data"}
 

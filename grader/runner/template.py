@@ -40,6 +40,16 @@ class Template:
         self.sock = ours
         self.level = None
         self.runs = 0
+        self.adopted = False   # started by the parent process, which forked this one (adopt_spare)
+
+    def alive(self):
+        if self.adopted:   # not our child: no poll(); signal 0 tells whether it is there
+            try:
+                os.kill(self.process.pid, 0)
+            except ProcessLookupError:
+                return False
+            return True
+        return self.process.poll() is None
 
     def wait_ready(self):
         """The isolation level the template found ('namespaces', 'userns', 'none')."""
@@ -65,6 +75,8 @@ class Template:
         try:
             self.sock.close()
         finally:
+            if self.adopted:
+                return   # its parent reaps it
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -221,10 +233,38 @@ def set_hidden(paths):
     _hide = tuple(str(p) for p in paths)
 
 
+_spare: Template | None = None
+
+
+def start_spare():
+    """Starts a second template now, for a child this process will fork (adopt_spare): its
+    numpy import then overlaps this process's start instead of following the fork."""
+    global _spare
+    if _spare is None:
+        _spare = Template(_hide)
+
+
+def adopt_spare():
+    """In a forked child: the spare template becomes this process's own template."""
+    global _template, _spare
+    if _spare is not None:
+        _spare.owner, _spare.adopted = os.getpid(), True
+        _template, _spare = _spare, None
+
+
+def drop_spare():
+    """This process lets the spare go (its child adopted it, or none will): closes its end, so
+    the spare ends when the last process holding it does."""
+    global _spare
+    if _spare is not None:
+        _spare.sock.close()
+        _spare = None
+
+
 def shared_template():
     """This process's template, started on first use (a forked batch worker starts its own)."""
     global _template
-    if _template is None or _template.owner != os.getpid() or _template.process.poll() is not None:
+    if _template is None or _template.owner != os.getpid() or not _template.alive():
         if _template is not None and _template.owner == os.getpid():
             _template.close()
         _template = Template(_hide)

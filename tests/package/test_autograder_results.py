@@ -77,6 +77,24 @@ def test_a_failure_of_the_grader_is_a_zero_that_says_so(tmp_path, monkeypatch, c
     assert "a bug in the grader" in capsys.readouterr().out   # the instructor's stdout
 
 
+def test_a_sandbox_that_fails_in_a_run_is_the_graders_zero_not_the_students(tmp_path, monkeypatch):
+    """No separate sandbox check runs first: a run whose sandbox fails (before any student code)
+    makes the whole grading the grader's failure, while the same file graded normally is full."""
+    from grader import grading
+    from grader.runner import Outcome
+    (tmp_path / "files").mkdir()
+    for name, text in solved().items():
+        (tmp_path / "files" / name).write_text(text)
+    public, hidden = ra.grade_both(1, tmp_path / "files", 7, 5.0)
+    assert hidden.score == hidden.max_score and public.score == public.max_score
+
+    def failing(*args, **kwargs):
+        return Outcome("sandbox-error", [], None, "", "the sandbox could not start: mount /tmp: denied", 0.0)
+    monkeypatch.setattr(grading, "run_student", failing)
+    with pytest.raises(ra.GraderFailure, match="the sandbox does not work here: the sandbox could not start"):
+        ra.grade_both(1, tmp_path / "files", 7, 5.0)
+
+
 SPY = '''
 import json, os
 print("SECRET-PRINT")
