@@ -114,28 +114,32 @@ def public_tests(number, folder=DATA):
     return tests
 
 
-def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT):
-    """Grades one exercise with the public checks, on the student's own earlier files."""
+def grade_exercise(exercise, folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT, staged=None):
+    """Grades one exercise with the public checks, on the student's own earlier files (staged:
+    the folder as runner.one_student staged it, shared by the exercises graded together)."""
     if seed != STUDENT_SEED:
         raise ValueError(f"the kit holds the public checks of seed {STUDENT_SEED} only")
-    return grade_tests(exercise, folder, public_tests(exercise.number), timeout, student_imports=True)
+    return grade_tests(exercise, folder, public_tests(exercise.number), timeout, student_imports=True,
+                       staged=staged)
 
 
 def grade_folder(folder, seed=STUDENT_SEED, timeout=DEFAULT_TIMEOUT, numbers=None):
     """Every exercise (or those in `numbers`), each failing one with a note on the student's
-    earlier functions it calls that fail their own exercise."""
+    earlier functions it calls that fail their own exercise. The folder is staged once."""
+    from .runner import one_student
     exercises = [e for e in load_catalog() if numbers is None or e.number in numbers]
-    results = [grade_exercise(e, folder, seed, timeout) for e in exercises]
-    known = {r.number: r for r in results}
+    with one_student(folder) as staged:
+        results = [grade_exercise(e, folder, seed, timeout, staged) for e in exercises]
+        known = {r.number: r for r in results}
 
-    def graded(number):
-        if number not in known:
-            known[number] = grade_exercise(load_catalog()[number - 1], folder, seed, timeout)
-        return known[number]
+        def graded(number):
+            if number not in known:
+                known[number] = grade_exercise(load_catalog()[number - 1], folder, seed, timeout, staged)
+            return known[number]
 
-    for result in results:
-        if result.score < result.max_score and result.status != "not started":
-            result.notes.extend(blame_notes(load_catalog()[result.number - 1], Path(folder), graded))
+        for result in results:
+            if result.score < result.max_score and result.status != "not started":
+                result.notes.extend(blame_notes(load_catalog()[result.number - 1], Path(folder), graded))
     return results
 
 
