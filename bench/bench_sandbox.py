@@ -2,8 +2,10 @@
 
     python bench/bench_sandbox.py [--runs N]
 
-Prints the median wall time of run_student on a trivial honest file (one call, and twenty calls),
-the median of `python -c "import numpy"`, and their ratio, all measured in this one run.
+Prints the median wall time of run_student on a trivial honest file (one call, and twenty calls,
+each run staging its file and opening a sandbox session of its own; and one call in a session
+already open, as a student's later exercises run), the median of `python -c "import numpy"`,
+and their ratio, all measured in this one run.
 Asserts nothing: it is a figure for humans.
 """
 import argparse
@@ -21,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.runner import Call, run_student   # noqa: E402
+from grader.runner import Call, one_student, run_student   # noqa: E402
 
 TRIVIAL = """
 import numpy as np
@@ -60,6 +62,9 @@ def main():
         check(run_student(path, "ex06_output_layer", one))  # warm up
         sandbox_one = median_seconds(lambda: check(run_student(path, "ex06_output_layer", one)), args.runs)
         sandbox_twenty = median_seconds(lambda: check(run_student(path, "ex06_output_layer", twenty)), args.runs)
+        with one_student(folder) as staged:   # a student's later exercises: a run in their session
+            in_session = median_seconds(
+                lambda: check(run_student(path, "ex06_output_layer", one, staged=staged)), args.runs)
         python_numpy = median_seconds(
             lambda: subprocess.run([sys.executable, "-c", "import numpy"], check=True),
             max(5, args.runs // 3))
@@ -69,9 +74,10 @@ def main():
     who = "root: per-run uid" if os.geteuid() == 0 else "normal user"
     print(f"run_student, 1 call   ({who}): {sandbox_one * 1000:8.2f} ms  (median of {args.runs})")
     print(f"run_student, 20 calls ({who}): {sandbox_twenty * 1000:8.2f} ms")
+    print(f"run_student, 1 call, in a session already open: {in_session * 1000:8.2f} ms")
     print(f"python -c 'import numpy':{'':14s}{python_numpy * 1000:8.2f} ms")
     print(f"ratio run_student / python -c 'import numpy': {sandbox_one / python_numpy:.3f} "
-          f"(1 call), {sandbox_twenty / python_numpy:.3f} (20 calls)")
+          f"(1 call), {sandbox_twenty / python_numpy:.3f} (20 calls), {in_session / python_numpy:.3f} (in a session)")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,11 @@ the system's /lib* and /bin links, Python's standard library, numpy, the student
 at /student; /dev/null, zero, random and urandom; and a private, size-capped /tmp. Every
 site-packages folder is covered by an empty tmpfs, with numpy alone bound back in. Nothing of
 the grader, the checkout, its .git, other students or the out dir is there to see, and /proc is
-not mounted. The pid namespace ends with its first process, which takes every process the
-student started with it; the mounts vanish with the namespace, so nothing written outlives the run.
+not mounted. The template's sessions (clean_room.server) keep these namespaces for one student's
+runs, one after the other: between two runs the namespace's init kills every process left
+(kill -1 from pid 1) and mounts an empty /tmp (fresh_tmp), and each run unshares an ipc
+namespace of its own. The pid namespace ends with its init, which takes every process with it;
+the mounts vanish with the namespace, so nothing written outlives the session.
 """
 from __future__ import annotations
 
@@ -152,8 +155,14 @@ MNT_DETACH = 2
 
 def fresh_tmp(tmp_mb):
     """Between two runs of a session (in its init, outside the new root): an empty /tmp. The old
-    one goes with its last user, and none is left: every process of the run is gone."""
-    _check(_libc.umount2(os.fsencode(ROOT + "/tmp"), MNT_DETACH), "umount /tmp")
+    one goes with its last user, and none is left: every process of the run is gone. A /tmp the
+    run left as it found it (empty, root's, mode 1777) is kept: with no process left, nothing
+    can be in it that a listing does not show."""
+    tmp = ROOT + "/tmp"
+    st = os.stat(tmp)
+    if (st.st_mode & 0o7777, st.st_uid) == (0o1777, os.getuid()) and not os.listdir(tmp):
+        return
+    _check(_libc.umount2(os.fsencode(tmp), MNT_DETACH), "umount /tmp")
     _mount_tmp(tmp_mb)
 
 
