@@ -112,10 +112,10 @@ def run_student(source: Path, module_name: str, calls: list, *,
         tmp_dir = "/tmp" if walled else tempfile.mkdtemp(prefix="grade-tmp-")
         if not walled:
             made.append(tmp_dir)
-        job = job_to_plain(module_name, source.name, STUDENT_DIR if walled else str(staged), tmp_dir, calls,
+        job = job_to_plain(module_name, source.name, STUDENT_DIR if walled else str(staged), tmp_dir, [],
                            {m: list(f) for m, f in (black_boxes or {}).items()}, sources or {}, student_imports,
                            timeout, memory_mb)
-        line = (_line(job) + "\n").encode("ascii")
+        line = _job_line(job, calls)
         deadline = started + float(timeout)
         if kind == "portable":
             portable.run(supervisor, line, deadline, str(staged), memory_mb)
@@ -162,8 +162,34 @@ def _line(job):
     return json.dumps(job, allow_nan=True, separators=(",", ":"))
 
 
+_CALL_TEXTS: dict = {}   # id(call) -> (call, its JSON text in a job): the batch sends the same calls to every student
+_CALL_TEXTS_MAX = 8192
+
+
+def _call_text(call):
+    """A call as job JSON, encoded once per Call object (kept alive here, so its id stays its own)."""
+    found = _CALL_TEXTS.get(id(call))
+    if found is not None and found[0] is call:
+        return found[1]
+    text = _line(job_to_plain("", "", "", "", [call], {}, {}, False, 0, 0)["calls"][0])
+    if len(_CALL_TEXTS) >= _CALL_TEXTS_MAX:
+        _CALL_TEXTS.clear()
+    _CALL_TEXTS[id(call)] = (call, text)
+    return text
+
+
+def _job_line(job, calls):
+    """The job (made with no calls) as one JSON line, with `calls` in it."""
+    head = _line(job)
+    if not head.endswith(',"calls":[]}'):
+        raise RuntimeError("job_to_plain no longer puts the calls last")
+    return (head[:-2] + ",".join(_call_text(c) for c in calls) + "]}\n").encode("ascii")
+
+
 def _validate(calls):
     for call in calls:
+        if id(call) in _CALL_TEXTS and _CALL_TEXTS[id(call)][0] is call:
+            continue   # checked when it was first encoded
         if not isinstance(call, Call):
             raise TypeError(f"calls must be Call objects, got {type(call).__name__}")
         _check_specs(call.args)
