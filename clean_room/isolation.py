@@ -15,8 +15,8 @@ site-packages folder is covered by an empty tmpfs, with numpy alone bound back i
 the grader, the checkout, its .git, other students or the out dir is there to see, and /proc is
 not mounted. The template's sessions (clean_room.server) keep these namespaces for one student's
 runs, one after the other: between two runs the namespace's init kills every process left
-(kill -1 from pid 1) and mounts an empty /tmp (fresh_tmp), and each run unshares an ipc
-namespace of its own. The pid namespace ends with its init, which takes every process with it;
+(kill -1 from pid 1) and mounts an empty /tmp (fresh_tmp), and no run can make an IPC object
+(close_ipc; where the kernel refuses that, each run unshares an ipc namespace of its own). The pid namespace ends with its init, which takes every process with it;
 the mounts vanish with the namespace, so nothing written outlives the session.
 """
 from __future__ import annotations
@@ -166,9 +166,32 @@ def fresh_tmp(tmp_mb):
     _mount_tmp(tmp_mb)
 
 
+IPC_LIMITS = (("/proc/sys/kernel/shmmni", "0"), ("/proc/sys/kernel/msgmni", "0"),
+              ("/proc/sys/fs/mqueue/queues_max", "0"))
+
+
+def close_ipc():
+    """In a session's first process, once in its own ipc namespace (and before /proc goes out of
+    sight): no System V shared memory, message queue or semaphore set, and no POSIX message
+    queue, can be made in it by a process without privilege, so no run can leave one for the
+    next. True when every limit took; else each run gets an ipc namespace of its own instead."""
+    try:
+        for path, value in IPC_LIMITS:
+            with open(path, "w") as f:
+                f.write(value)
+        with open("/proc/sys/kernel/sem") as f:
+            sem = f.read().split()
+        with open("/proc/sys/kernel/sem", "w") as f:   # SEMMSL SEMMNS SEMOPM SEMMNI: no set at all
+            f.write(" ".join(sem[:3] + ["0"]))
+    except (OSError, IndexError):
+        return False
+    return True
+
+
 def new_ipc_namespace():
     """System V shared memory, semaphores and queues of the run's own: they go with its last
-    process, so a run of a session finds none of the previous run's."""
+    process, so a run of a session finds none of the previous run's (where close_ipc could not
+    forbid them for the whole session)."""
     _check(_libc.unshare(CLONE_NEWIPC), "unshare ipc")
 
 

@@ -20,7 +20,8 @@ after the other) share one set of namespaces and one new root, built once. The s
 process ("outer") unshares the namespaces and builds the root; its child, the pid namespace's
 init, forks one process per run, which locks itself in and runs the student's code
 (clean_room.child). When that process ends, the init kills whatever the run left in the
-namespace and empties /tmp before it reports the end, so each run starts as clean as the first.
+namespace and empties /tmp before it reports the end, so each run starts as clean as the first
+(and no run can make an IPC object: isolation.close_ipc).
 Killing the outer process (a timeout) ends the session and everything in it. Without
 namespaces each run is a process of its own.
 """
@@ -375,12 +376,13 @@ def _session_outer(level, plan, sock, student_dir, tmp_mb, memory_mb):
         isolation.enter(level, plan, student_dir, tmp_mb)
     except BaseException as exc:  # noqa: BLE001 - no student code has run
         _refuse_run(sock, f"the sandbox could not start: {exc}")
+    ipc_closed = isolation.close_ipc()
     child.measure_vm()
     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
     init = os.fork()
     if init == 0:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
-        _session_init(level, session_id, nproc, sock, tmp_mb)
+        _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed)
     sock.close()   # the init's end alone: when the init dies, the template's recv sees it
     signal.signal(signal.SIGUSR1, lambda *_: _kill_one(init))
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
@@ -400,10 +402,11 @@ def _refuse_run(sock, text):
         os._exit(EXIT_SETUP_FAILED)
 
 
-def _session_init(level, session_id, nproc, sock, tmp_mb):
+def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed):
     """Pid 1 of a session's namespace. For each run the template sends (its three fds), forks
     the student's process; when that ends, kills every process left in the namespace, gives
-    /tmp back empty, and reports the exit code. Student code can neither signal this process
+    /tmp back empty, and reports the exit code. ipc_closed: no run can make IPC objects
+    (isolation.close_ipc); else each run gets an ipc namespace of its own. Student code can neither signal this process
     (pid 1 ignores what it has no handler for) nor trace it (not dumpable)."""
     isolation.die_with_parent(os.getppid())
     isolation.name_process("clean-init")
@@ -420,7 +423,7 @@ def _session_init(level, session_id, nproc, sock, tmp_mb):
         if worker == 0:
             sock.close()
             isolation.name_process("clean-run")
-            _lock_and_serve(level, session_id, nproc, *fds, False, None, fresh=True)
+            _lock_and_serve(level, session_id, nproc, *fds, False, None, fresh="keys" if ipc_closed else "keys+ipc")
         for fd in fds:
             os.close(fd)
         status = _reap_all(worker)
@@ -473,11 +476,13 @@ def _init(level, run_id, nproc, fds, status_w, before_student):
 
 def _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, subreaper, before_student=None,
                     fresh=False):
-    """fresh: a run in a session's namespaces: IPC objects and kernel keys of its own, so a
-    previous run of the session left nothing for this one."""
+    """fresh: a run in a session's namespaces: kernel keys ("keys"), and IPC objects too
+    ("keys+ipc", where the session could not forbid them), of its own, so a previous run of the
+    session left nothing for this one."""
     try:
         if fresh:
             isolation.new_session_keyring()
+        if fresh == "keys+ipc":
             isolation.new_ipc_namespace()
         isolation.lock_in(level, run_id)
         child._set_limit(resource.RLIMIT_NPROC, nproc)

@@ -2,9 +2,11 @@
 as clean as the first, and nothing of a session outlives it.
 
 What a run may leave behind, and where the session's init takes it away before the next run:
-files in /tmp, processes (a forked sleeper), System V shared memory, and a dead init (student
-code trying to kill it). A timeout ends the session; the student's next run gets a new one.
+files in /tmp, processes (a forked sleeper), System V shared memory (which no run can make where
+the kernel lets the session forbid it), and a dead init (student code trying to kill it). A timeout ends the session; the student's next run gets a new one.
 """
+import errno
+
 import pytest
 
 from grader.runner import Call, isolation_level, one_student, run_student
@@ -29,7 +31,14 @@ def litter_process():
     return pid
 
 def litter_memory():
-    return ctypes.CDLL(None).shmget(KEY, 4096, IPC_CREAT | 0o600)
+    libc = ctypes.CDLL(None, use_errno=True)
+    made = libc.shmget(KEY, 4096, IPC_CREAT | 0o600)
+    return made if made >= 0 else -ctypes.get_errno()
+
+def litter_queue():
+    libc = ctypes.CDLL(None, use_errno=True)
+    made = libc.mq_open(b"/left", os.O_CREAT | os.O_RDWR, 0o600, None)
+    return made if made >= 0 else -ctypes.get_errno()
 
 def found_file():
     return sorted(os.listdir("/tmp"))
@@ -51,8 +60,8 @@ def found_all(pid):
     return [found_file(), found_process(pid), found_memory()]
 
 def both():
-    _, pid, _ = all_litter()
-    return found_all(pid)
+    _, pid, made = all_litter()
+    return found_all(pid) + [made]
 
 def kill_init():
     import signal
@@ -112,19 +121,33 @@ def test_a_process_left_running_is_gone_for_the_next_run(tmp_path, walled):
     assert found is False
 
 
-def test_shared_memory_is_gone_for_the_next_run(tmp_path, walled):
+def test_shared_memory_made_in_a_run_is_gone_for_the_next_run(tmp_path, walled):
+    """Where the kernel lets the session forbid IPC objects (isolation.close_ipc) none can be
+    made (ENOSPC); elsewhere each run has an ipc namespace of its own. Either way, none is left."""
     made, found = litter_then_look(write_student(tmp_path / "alice"), "litter_memory", "found_memory")
-    assert made >= 0, "the first run could not make its shared memory"
+    assert made >= 0 or made == -errno.ENOSPC, made
     assert found is False
 
 
+def test_no_run_can_make_ipc_objects_where_the_kernel_allows_forbidding_them(tmp_path, walled):
+    path = write_student(tmp_path / "alice")
+    with one_student(path.parent) as staged:
+        memory, queue = run(path, staged, "litter_memory"), run(path, staged, "litter_queue")
+    assert memory.status == queue.status == "ok", (memory.reason, queue.reason)
+    if memory.results[0].value >= 0:
+        pytest.skip("this kernel does not let the session forbid IPC objects: each run has its own ipc namespace")
+    assert memory.results[0].value == queue.results[0].value == -errno.ENOSPC
+
+
 def test_the_litter_is_really_there_within_one_run(tmp_path, walled):
-    """The checks above can fail: in the run that made them, the file, process and memory exist."""
+    """The checks above can fail: in the run that made them, the file, process and memory (where
+    it could be made) exist."""
     path = write_student(tmp_path / "bob")
     with one_student(path.parent) as staged:
         out = run(path, staged, "both")
     assert out.status == "ok", out.reason
-    assert out.results[0].value == [["left.txt"], True, True]
+    *found, made = out.results[0].value
+    assert found == [["left.txt"], True, made >= 0]
 
 
 def test_student_code_cannot_end_the_session_early(tmp_path, walled):
