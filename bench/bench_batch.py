@@ -3,7 +3,8 @@
     python bench/bench_batch.py [--n 200] [--workers 2] [--mode both|inprocess|cli] [--repeat 1]
 
 Generates N copies of solutions/ in a temporary folder (half as folders, half as zips), times
-`python -c "import numpy"` (the median of 5), then grades the class:
+`python -c "import numpy"` (the median of 5, and 5 more after the batches: a machine that got
+busier or quieter meanwhile shows), then grades the class:
 
   inprocess  run_batch(...) called from this process (numpy and the grader already imported):
              the cost per student of the batch itself.
@@ -35,13 +36,13 @@ from grader.batch import run_batch          # noqa: E402
 from grader.catalog import COURSE_ROOT      # noqa: E402
 
 
-def numpy_import_seconds(repeat=5):
+def numpy_import_times(repeat=5):
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", "import numpy"], check=True)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
 
 
 def make_class(folder, n):
@@ -87,13 +88,15 @@ def main():
     parser.add_argument("--repeat", type=int, default=1, help="runs of each mode (default 1)")
     args = parser.parse_args()
 
-    numpy_seconds = numpy_import_seconds()
-    print(f"python -c 'import numpy': {numpy_seconds * 1000:.0f} ms (median of 5); "
+    numpy_times = numpy_import_times()
+    numpy_seconds = statistics.median(numpy_times)
+    print(f"python -c 'import numpy': {numpy_seconds * 1000:.0f} ms (median of 5 before the batches); "
           f"{os.cpu_count()} CPUs, {args.workers} workers, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         subs = Path(tmp, "subs")
         subs.mkdir()
         make_class(subs, args.n)
+        every = []
         for mode in ("inprocess", "cli"):
             if args.mode not in ("both", mode):
                 continue
@@ -110,10 +113,18 @@ def main():
                                     "--workers", str(args.workers), "--no-progress"],
                                    check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
                 runs.append(time.perf_counter() - start)
+                every.append((mode, runs[-1]))
                 report(mode, args.n, runs[-1], numpy_seconds, check_class(out, args.n))
                 shutil.rmtree(out, ignore_errors=True)
             if len(runs) > 1:
                 report(f"{mode} best", args.n, min(runs), numpy_seconds)
+        # The machine may have changed while the batches ran: the numpy import again, and every
+        # batch against the median of all ten imports.
+        numpy_times += numpy_import_times()
+        both = statistics.median(numpy_times)
+        print(f"python -c 'import numpy' again after the batches: median of all 10 {both * 1000:.0f} ms; "
+              f"ratios against it: " + ", ".join(f"{mode} {seconds / args.n / both:.2f}"
+                                                  for mode, seconds in every))
 
 
 if __name__ == "__main__":
