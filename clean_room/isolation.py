@@ -15,7 +15,7 @@ site-packages folder is covered by an empty tmpfs, with numpy alone bound back i
 the grader, the checkout, its .git, other students or the out dir is there to see, and /proc is
 not mounted. The template's sessions (clean_room.server) keep these namespaces for one student's
 runs, one after the other: between two runs the namespace's init kills every process left
-(kill -1 from pid 1) and mounts an empty /tmp (fresh_tmp), and no run can make an IPC object
+(kill -1 from pid 1) and gives /tmp back empty (fresh_tmp), and no run can make an IPC object
 (close_ipc; where the kernel refuses that, each run unshares an ipc namespace of its own). The pid namespace ends with its init, which takes every process with it;
 the mounts vanish with the namespace, so nothing written outlives the session.
 """
@@ -153,17 +153,34 @@ def _mount_tmp(tmp_mb):
 MNT_DETACH = 2
 
 
-def fresh_tmp(tmp_mb):
-    """Between two runs of a session (in its init, outside the new root): an empty /tmp. The old
-    one goes with its last user, and none is left: every process of the run is gone. A /tmp the
-    run left as it found it (empty, root's, mode 1777) is kept: with no process left, nothing
-    can be in it that a listing does not show."""
+def tmp_binds(plan):
+    """The names at the top of the root's /tmp that hold what enter() bound there (a Python or
+    numpy that lives under the host's /tmp, e.g. a venv made in a `mktemp -d` folder)."""
+    return frozenset(p.split("/")[2] for p in plan.system + plan.python + plan.numpy if p.startswith("/tmp/"))
+
+
+def fresh_tmp(tmp_mb, binds=frozenset()):
+    """Between two runs of a session (in its init, outside the new root): an empty /tmp, the
+    old one going with its last user (every process of the run is gone). Where enter() bound
+    a Python or numpy inside /tmp (binds), the mounts stay and everything else at the top of
+    /tmp is removed instead; False if something could not be."""
     tmp = ROOT + "/tmp"
-    st = os.stat(tmp)
-    if (st.st_mode & 0o7777, st.st_uid) == (0o1777, os.getuid()) and not os.listdir(tmp):
-        return
-    _check(_libc.umount2(os.fsencode(tmp), MNT_DETACH), "umount /tmp")
-    _mount_tmp(tmp_mb)
+    if not binds:
+        _check(_libc.umount2(os.fsencode(tmp), MNT_DETACH), "umount /tmp")
+        _mount_tmp(tmp_mb)
+        return True
+    import shutil
+    for name in os.listdir(tmp):
+        if name not in binds:
+            path = os.path.join(tmp, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+    return set(os.listdir(tmp)) <= binds
 
 
 IPC_LIMITS = (("/proc/sys/kernel/shmmni", "0"), ("/proc/sys/kernel/msgmni", "0"),
@@ -226,29 +243,33 @@ class _Program(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
 
 
-_SECCOMP_ARCH = {"x86_64": (0xC000003E, 319), "aarch64": (0xC00000B7, 279)}   # (audit arch, memfd_create)
+# (audit arch, the refused system calls: memfd_create, add_key, request_key, keyctl)
+_SECCOMP_ARCH = {"x86_64": (0xC000003E, (319, 248, 249, 250)), "aarch64": (0xC00000B7, (279, 217, 218, 219))}
 PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 
 
-def forbid_memfd():
-    """A seccomp filter that makes memfd_create fail (EPERM), and with it the one way to hold
-    memory that no address-space limit counts (a memfd's pages live in the kernel). The x32
-    system calls of x86_64, which could reach it by another number, fail too. No-op on other
-    architectures; needs no_new_privs first."""
+def refuse_syscalls():
+    """A seccomp filter that makes a few system calls fail (EPERM):
+    - memfd_create, the one way to hold memory that no address-space limit counts (a memfd's
+      pages live in the kernel);
+    - add_key, request_key and keyctl: kernel keys belong to a uid and outlive the process, so a
+      run could leave text for a later one (of its session, or of a later session whose pid, and
+      so sandbox uid, is the same).
+    The x32 system calls of x86_64, which could reach them by other numbers, fail too. No-op on
+    other architectures; needs no_new_privs first."""
     import errno
     import platform
     if platform.machine() not in _SECCOMP_ARCH:
         return
-    arch, memfd = _SECCOMP_ARCH[platform.machine()]
+    arch, refused = _SECCOMP_ARCH[platform.machine()]
     allow, refuse = 0x7FFF0000, 0x00050000 | errno.EPERM
-    code = [(0x20, 0, 0, 4),            # A = the system call's architecture
-            (0x15, 0, 5, arch),         # another one: allow
-            (0x20, 0, 0, 0),            # A = the system call's number
-            (0x15, 2, 0, memfd),        # memfd_create: refuse
-            (0x35, 1, 0, 0x40000000),   # an x32 call: refuse
-            (0x06, 0, 0, allow),
-            (0x06, 0, 0, refuse),
-            (0x06, 0, 0, allow)]
+    k = len(refused)
+    code = [(0x20, 0, 0, 4),                  # A = the system call's architecture
+            (0x15, 0, 2 + k, arch),           # another one: allow
+            (0x20, 0, 0, 0),                  # A = the system call's number
+            (0x35, 1 + k, 0, 0x40000000)]     # an x32 call: refuse
+    code += [(0x15, k - j, 0, number) for j, number in enumerate(refused)]   # a refused one: refuse
+    code += [(0x06, 0, 0, allow), (0x06, 0, 0, refuse)]
     filters = (_Filter * len(code))(*[_Filter(*c) for c in code])
     program = _Program(len(code), filters)
     _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0), "seccomp")
@@ -259,7 +280,7 @@ def lock_in(level, run_id):
     privilege left (a per-run uid as root; no capabilities in a user namespace)."""
     if level == "none":
         _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-        forbid_memfd()
+        refuse_syscalls()
         return
     os.chroot(ROOT)
     os.chdir("/")
@@ -279,7 +300,7 @@ def lock_in(level, run_id):
         _check(_libc.capset(header, data), "capset")
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     _check(_libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "dumpable")
-    forbid_memfd()
+    refuse_syscalls()
 
 
 CGROUPS = "/sys/fs/cgroup"

@@ -382,7 +382,7 @@ def _session_outer(level, plan, sock, student_dir, tmp_mb, memory_mb):
     init = os.fork()
     if init == 0:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
-        _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed)
+        _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed, isolation.tmp_binds(plan))
     sock.close()   # the init's end alone: when the init dies, the template's recv sees it
     signal.signal(signal.SIGUSR1, lambda *_: _kill_one(init))
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
@@ -402,7 +402,7 @@ def _refuse_run(sock, text):
         os._exit(EXIT_SETUP_FAILED)
 
 
-def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed):
+def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed, tmp_binds):
     """Pid 1 of a session's namespace. For each run the template sends (its three fds), forks
     the student's process; when that ends, kills every process left in the namespace, gives
     /tmp back empty, and reports the exit code. ipc_closed: no run can make IPC objects
@@ -428,8 +428,10 @@ def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed):
             os.close(fd)
         status = _reap_all(worker)
         try:
-            isolation.fresh_tmp(tmp_mb)
+            emptied = isolation.fresh_tmp(tmp_mb, tmp_binds)
         except OSError:
+            emptied = False
+        if not emptied:
             os._exit(EXIT_HARNESS_FAILED)   # the template sees the session end, the run killed
         try:
             sock.send(json.dumps({"exited": run, "status": status}).encode())

@@ -1,4 +1,5 @@
 """Shared pieces of the sandbox tests: a student file, and the processes a run leaves behind."""
+import json
 import os
 import textwrap
 
@@ -64,3 +65,23 @@ def assert_parent_fine(folder):
     assert out.status == "ok", out.reason
     assert np.array_equal(out.results[0].value, (y_hat - y) / 2)
     assert children() == []
+
+
+def in_a_child(action):
+    """action() in a forked copy of this test process (which may give up root first); its
+    JSON-able result, or None if the child died before it gave one."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            os.write(write, json.dumps(action()).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 65536):
+        data += chunk
+    os.close(read)
+    os.waitpid(pid, 0)
+    return json.loads(data or b"null")

@@ -1,6 +1,5 @@
 """What the student's process may touch: files, environment, identity (root), and the weaker
 mode of a normal user (exercised here by a forked test process that gives up root first)."""
-import json
 import os
 import shutil
 import tempfile
@@ -12,6 +11,7 @@ import pytest
 
 from grader.runner import Call, run_student
 from normal_user import become_normal_user
+from sandbox_students import in_a_child
 
 ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not ROOT, reason="privilege separation needs root")
@@ -153,29 +153,16 @@ NORMAL_USER_SCENARIOS = {
 
 def _as_normal_user(uid, folder, scenario):
     """In a forked copy of this test process that has given up root: run_student, reported as JSON."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read)
-            become_normal_user(uid)
-            text, calls, timeout = NORMAL_USER_SCENARIOS[scenario]
-            path = student(folder, text)
-            out = run_student(path, "ex06_output_layer", calls, timeout=timeout)
-            value = out.results[0].value if out.results else None
-            if isinstance(value, np.ndarray):
-                value = value.tolist()
-            report = {"status": out.status, "reason": out.reason, "value": value}
-            os.write(write, json.dumps(report).encode())
-        finally:
-            os._exit(0)
-    os.close(write)
-    data = b""
-    while chunk := os.read(read, 65536):
-        data += chunk
-    os.close(read)
-    os.waitpid(pid, 0)
-    return json.loads(data)
+    def action():
+        become_normal_user(uid)
+        text, calls, timeout = NORMAL_USER_SCENARIOS[scenario]
+        path = student(folder, text)
+        out = run_student(path, "ex06_output_layer", calls, timeout=timeout)
+        value = out.results[0].value if out.results else None
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        return {"status": out.status, "reason": out.reason, "value": value}
+    return in_a_child(action)
 
 
 @needs_root
