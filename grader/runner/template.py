@@ -91,6 +91,11 @@ class Template:
         ans_r, ans_w = os.pipe()
         job_r, job_w = os.pipe()
         out_r, out_w = os.pipe()
+        os.set_blocking(job_w, False)
+        try:   # the job waits in its pipe for the child, which then need not wait for us
+            job_line = job_line[os.write(job_w, job_line):]
+        except BlockingIOError:
+            pass
         try:
             request = {"run": run_id, "student_dir": student_dir, "tmp_mb": tmp_mb, "memory_mb": memory_mb}
             try:
