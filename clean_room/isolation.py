@@ -29,7 +29,6 @@ import site
 import sys
 import sysconfig
 
-from .protocol import STUDENT_DIR
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -81,16 +80,20 @@ class Plan:
         return any(path == s or path.startswith(s + "/") for s in self.system)
 
 
-def probe(plan):
+def probe(plan=None):
     """The strongest level this machine allows, tried in a throw-away child: 'namespaces',
-    'userns' or 'none'."""
+    'userns' or 'none'. Without a plan only the unshare is tried: a quick first look, before
+    numpy is imported (a container's seccomp profile refuses it)."""
     level = "namespaces" if os.geteuid() == 0 else "userns"
     pid = os.fork()
     if pid == 0:
         try:
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, 2)
-            enter(level, plan, None, 1)
+            if plan is None:
+                _check(_libc.unshare(_unshare_flags(level)), "unshare")
+            else:
+                enter(level, plan, None, 1)
             os._exit(0)
         except BaseException:  # noqa: BLE001
             os._exit(1)
@@ -98,12 +101,16 @@ def probe(plan):
     return level if os.waitstatus_to_exitcode(status) == 0 else "none"
 
 
+def _unshare_flags(level):
+    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
+    return flags | (CLONE_NEWUSER if level == "userns" else 0)
+
+
 def enter(level, plan, student_dir, tmp_mb):
     """In the run's first process (never the template): new namespaces and the new root, built
     at ROOT. Children forked after this are in the new pid namespace."""
     uid, gid = os.getuid(), os.getgid()
-    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
-    _check(_libc.unshare(flags | (CLONE_NEWUSER if level == "userns" else 0)), "unshare")
+    _check(_libc.unshare(_unshare_flags(level)), "unshare")
     if level == "userns":
         for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
             with open(f"/proc/self/{name}", "w") as f:
@@ -138,6 +145,7 @@ def enter(level, plan, student_dir, tmp_mb):
     os.makedirs(ROOT + "/dev")
     for device in DEVICES:
         _bind("/dev/" + device, is_file=True, target=f"{ROOT}/dev/{device}", read_only=False)
+    from .protocol import STUDENT_DIR   # here: the module itself stays free of numpy (probe())
     os.makedirs(ROOT + STUDENT_DIR)
     if student_dir:
         _bind(student_dir, target=ROOT + STUDENT_DIR, source=held.get(student_dir))

@@ -54,8 +54,12 @@ from ..catalog import COURSE_ROOT, load_catalog
 runner.set_hidden((COURSE_ROOT, COURSE_ROOT / "reference"))   # as the engine does, before the template starts
 if __name__ == "__main__":
     runner.warm()   # the sandbox's template imports numpy while this process does the same
-    if os.cpu_count() and os.cpu_count() >= 2:
-        runner.start_spare()   # the second grading process's template (see grade(); dropped if unused)
+    from clean_room.isolation import probe   # a light module: no numpy
+    from ..runner.boot import namespaces_setting
+    # The second grading process's template (see grade()), where there will be one: two CPUs and
+    # namespaces (a quick probe, 6 ms). Without them a worker starts its own as nobody.
+    if (os.cpu_count() or 1) >= 2 and namespaces_setting() != "off" and probe() != "none":
+        runner.start_spare()
 
 from .. import engine  # noqa: E402
 from ..feedback import points, summary_text
