@@ -239,9 +239,10 @@ class Supervisor:
         return "import-error", f"raised {err.type}{at} while the file was imported{message}"
 
 
-# Arrays a course function computes on here, in the grader, at most. The tests use arrays of a
+# What a course function computes on here, in the grader, at most. The tests use arrays of a
 # few hundred numbers; these bounds keep any one call to milliseconds and megabytes, whatever
-# the student passes (dw2 of two (1, 12000) arrays would otherwise be a 1.1 GB product).
+# the student passes: dw2 of two (1, 12000) arrays would otherwise be a 1.1 GB product, and
+# two whole numbers can ask for as much (init_params(12000, 12000), train(..., epochs=10**12)).
 MAX_SIDE = 1024
 MAX_ELEMENTS = 1 << 16
 
@@ -256,6 +257,10 @@ def _check_size(value, function):
                 raise ValueError(f"the course's {function} takes arrays of at most {MAX_SIDE} per side here, "
                                  f"got shape {item.shape}")
             total += item.size
+        elif isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
+            if abs(int(item)) > MAX_SIDE:   # a size, a count of epochs: the work it asks for
+                raise ValueError(f"the course's {function} takes whole numbers of at most {MAX_SIDE} here, "
+                                 f"got {int(item)}")
         elif isinstance(item, (list, tuple)):
             total += len(item)
             todo.extend(item)

@@ -408,49 +408,61 @@ def test_batch_says_what_is_not_protected(open_dir):
 
 # ================================================================= 3. stall or break the grader
 
-STALL_TRAIN = '''
+STALL_SCRIPT = r'''
+import json, os, sys, tempfile, time
+from pathlib import Path
+import reference
+from grader.runner import Call, run_student
+
+folder = Path(tempfile.mkdtemp(prefix="attack-stall-", dir="/tmp"))
+os.chmod(folder, 0o755)
+path = folder / "ex11_evaluation.py"
+path.write_text("""
 import numpy as np
 from ex10_training import train
 
-def %s(*args, **kwargs):
+def f():
     train(np.zeros((4, 2)), np.zeros((4, 1)), epochs=10**12)
+""")
+start = time.monotonic()
+out = run_student(path, "ex11_evaluation", [Call("f")], timeout=2,
+                  black_boxes={"ex10_training": {"train": reference.train}})
+import shutil
+shutil.rmtree(folder)
+error = out.results[0].error if out.results else None
+print(json.dumps({"seconds": time.monotonic() - start, "status": out.status, "reason": out.reason,
+                  "error": error and f"{error.type}: {error.message}"}))
 '''
 
 
-def test_black_box_call_cannot_stall_the_grader(open_dir):
+def test_black_box_call_cannot_stall_the_grader():
     """Open in acdddcb: black-box calls run in the grader with no time limit: train(epochs=10**12)
     from exercise 11 stalls grading for ever. Held since 0767f21.
-    Attack: exercise 11's black boxes include exercise 10's train. The student asks for
-    train(..., epochs=10**12); the grader computes it synchronously inside the loop that should
-    enforce the deadline, so `--timeout 2` never fires and a batch waits for ever (its losses
-    list grows until the grader runs out of memory). Held if the grader finishes, here within
-    a generous STALL_LIMIT seconds."""
-    offered = [e for e in load_catalog() if "train" in engine.black_boxes_for(e.number).get("ex10_training", {})]
-    if not offered:
-        return    # train is a black box of no exercise: the attack has no road
-    exercise = offered[0]
-    write(open_dir, "".join(STALL_TRAIN % name for name in exercise.functions), exercise.file)
-    done = grader_cli("exercise", str(exercise.number), "--path", str(open_dir), "--timeout", "2")
-    assert done is not None, f"grade exercise 11 --timeout 2 was still running after {STALL_LIMIT} s"
+    Attack: a file offered exercise 10's train as a black box (the mechanism every black box
+    uses, whichever exercise offers it) asks for train(..., epochs=10**12); the grader computed it
+    synchronously inside the loop that should enforce the deadline, so a 2 s timeout never fired
+    and a batch waited for ever (its losses list growing until the grader ran out of memory).
+    Held if the run ends within a generous STALL_LIMIT seconds, with train refused in the
+    student's code (a ValueError it can catch) or the run stopped at its timeout."""
+    done = python_script(STALL_SCRIPT)
+    assert done is not None, f"a run with a 2 s timeout was still going after {STALL_LIMIT} s"
+    assert done.returncode == 0, done.stderr[-800:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    refused = report["status"] == "ok" and (report["error"] or "").startswith("ValueError: the course's train")
+    assert refused or report["status"] == "timeout", report
 
 
 BIG_ANSWER_SCRIPT = r"""
 import json, os, resource, sys, tempfile
 from pathlib import Path
 import reference
-from grader.engine import black_boxes_for
 
 from grader.catalog import load_catalog
 from grader.runner import Call, run_student
 
-# Where does the grader offer exercise 2's init_params as a black box? (exercise 3 and later, today)
-where = [(e, m) for e in load_catalog() for m, fs in black_boxes_for(e.number).items()
-         if fs.get("init_params") is reference.init_params]
-if not where:
-    print(json.dumps({"grew": 0, "status": "init_params is offered to no exercise"}))
-    sys.exit(0)
-exercise, module = where[0]
-boxes = black_boxes_for(exercise.number)
+# exercise 2's init_params as a black box of exercise 3 (the mechanism every black box uses)
+exercise, module = load_catalog()[2], "ex02_neuron"
+boxes = {module: {"init_params": reference.init_params}}
 
 folder = Path(tempfile.mkdtemp(prefix="attack-big-", dir="/tmp"))
 os.chmod(folder, 0o755)
