@@ -4,7 +4,8 @@
 
 Prints the median wall time of run_student on a trivial honest file (one call, and twenty calls,
 each run staging its file and opening a sandbox session of its own; and one call in a session
-already open, as a student's later exercises run), the median of `python -c "import numpy"`,
+already open, as a student's later exercises run: where the previous run left nothing behind,
+in its kept process), the median of `python -c "import numpy"`,
 and their ratio, all measured in this one run.
 Asserts nothing: it is a figure for humans.
 """
@@ -74,7 +75,7 @@ def main():
     who = "root: per-run uid" if os.geteuid() == 0 else "normal user"
     print(f"run_student, 1 call   ({who}): {sandbox_one * 1000:8.2f} ms  (median of {args.runs})")
     print(f"run_student, 20 calls ({who}): {sandbox_twenty * 1000:8.2f} ms")
-    print(f"run_student, 1 call, in a session already open: {in_session * 1000:8.2f} ms")
+    print(f"run_student, 1 call, in a session already open (a kept process): {in_session * 1000:8.2f} ms")
     print(f"python -c 'import numpy':{'':14s}{python_numpy * 1000:8.2f} ms")
     print(f"ratio run_student / python -c 'import numpy': {sandbox_one / python_numpy:.3f} "
           f"(1 call), {sandbox_twenty / python_numpy:.3f} (20 calls), {in_session / python_numpy:.3f} (in a session)")

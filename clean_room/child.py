@@ -18,8 +18,10 @@ own answers, which the grader then refuses as data it cannot read, and nothing e
 """
 from __future__ import annotations
 
+import _thread
 import builtins
 import faulthandler
+import gc
 import importlib.machinery
 import json
 import linecache
@@ -32,6 +34,8 @@ import time
 import traceback
 import types
 import warnings
+
+import random
 
 import numpy as np
 
@@ -65,6 +69,12 @@ _SyntaxError = SyntaxError
 _NotImplementedError = NotImplementedError
 _isinstance = isinstance
 _errstate = np.errstate
+_thread_count = _thread._count
+_waitpid = os.waitpid
+_stat = os.stat
+_listdir = os.listdir
+_getrusage = resource.getrusage if resource else None
+_getrlimit = resource.getrlimit if resource else None
 
 FSIZE_LIMIT = 16 << 20
 NPROC_LIMIT = 16
@@ -85,6 +95,7 @@ def _python_default_warning_filters():
 
 
 _WARNING_FILTERS = _python_default_warning_filters()
+REUSE_CPU = 0.5     # CPU seconds a process may have used and still take another job (its limit holds)
 
 
 class _Channel:
@@ -132,9 +143,13 @@ _reserve = None
 _current = None     # the index of the call running, None during the import
 
 
-def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False, before_student=None):
+def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False, before_student=None, reuse=False):
     """The child's whole life after isolation. Never returns. before_student(job): a last step
-    of set-up, once the job is known (the portable runner drops root there)."""
+    of set-up, once the job is known (the portable runner drops root there).
+
+    reuse: in a session (its init clears whatever a run leaves), a run that left nothing behind
+    (_left_nothing) says so in its "done" and waits for the same student's next job, which it
+    runs after a reset (_next_job), instead of ending: a fork, an exit and a set-up fewer."""
     global _channel
     _channel = _Channel(answer_fd, job_fd)
     try:
@@ -152,16 +167,31 @@ def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False, before_s
         if posix:
             _limits(job, subreaper)
         _black_boxes(job)
+        job["keep"] = reuse and not job["sources"]   # the course's code never outlives its run
         job["sources"] = {}   # compiled into their modules; the text is not kept about
         prepared = [(_fresh(c.args), _fresh(c.kwargs)) for c in calls]
+        if reuse:
+            _note_first_state(job)
     except _BaseException as exc:  # noqa: BLE001 - no student code has run yet
         try:
             _channel.send({"fatal": f"{type(exc).__name__}: {exc}"[:MESSAGE_LIMIT]}, check=False)
         finally:
             _exit(EXIT_SETUP_FAILED)
-    _channel.send({"ready": True})
+    while True:
+        _channel.send({"ready": True})
+        again = _run_one(job, calls, prepared, subreaper, reuse)
+        if not again:
+            _exit(0)
+        try:
+            job, calls, prepared = _next_job(job)
+        except _BaseException:  # noqa: BLE001 - what the previous run left broke the reset
+            _exit(EXIT_SETUP_FAILED)   # before "ready": the grader runs the job in a new process
+
+
+def _run_one(job, calls, prepared, subreaper, reuse):
+    """Runs one job; True if this process then takes the next one."""
     try:
-        _run_student(job, calls, prepared, subreaper)
+        return _run_student(job, calls, prepared, subreaper, reuse)
     except _MemoryError:
         _out_of_memory()
         error = {"type": "MemoryError", "message": "", "line": None, "source_line": None,
@@ -173,6 +203,109 @@ def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False, before_s
     except _BaseException:  # noqa: BLE001 - e.g. the student broke the harness's own code
         _exit(EXIT_HARNESS_FAILED)
     _exit(0)
+
+
+# ------------------------------------------------------- one process, several runs of a session
+
+_first = {}   # the process's state before the first student code ran: what _next_job restores
+
+
+def _note_first_state(job):
+    _first.update(
+        modules=set(sys.modules) - _course_modules, path=list(sys.path), builtins=dict(builtins.__dict__),
+        signals={sig: signal.getsignal(sig) for sig in signal.valid_signals()
+                 if sig not in (signal.SIGKILL, signal.SIGSTOP)},
+        mask=signal.pthread_sigmask(signal.SIG_BLOCK, []), umask=os.umask(0o022),
+        numpy_random=np.random.get_state(), random=random.getstate(), recursion=sys.getrecursionlimit(),
+        printoptions=np.get_printoptions(), streams=(sys.stdin, sys.stdout, sys.stderr),
+        tmp=_tmp_stamp(job["tmp_dir"]), limits=_rlimits(), int_digits=sys.get_int_max_str_digits(),
+        meta_path=list(sys.meta_path), path_hooks=list(sys.path_hooks), gc=gc.get_threshold())
+    os.umask(_first["umask"])
+
+
+def _rlimits():
+    return [_getrlimit(which) for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU, resource.RLIMIT_FSIZE,
+                                            resource.RLIMIT_NOFILE, resource.RLIMIT_NPROC, resource.RLIMIT_CORE)]
+
+
+def _tmp_stamp(tmp):
+    st = _stat(tmp)
+    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _left_nothing(job):
+    """True if the run left nothing that a fresh process would not have: no thread, no process
+    (this process is their subreaper: orphans come to it, so none can hide), nothing made in
+    /tmp (its times are unchanged: not even a file made and deleted), and CPU time to spare
+    under the limit, which counts the whole process."""
+    try:
+        if _thread_count() != 0:
+            return False
+        try:
+            _waitpid(-1, os.WNOHANG)
+            return False   # a child, running or not reaped
+        except ChildProcessError:
+            pass
+        if _tmp_stamp(job["tmp_dir"]) != _first["tmp"] or _listdir(job["tmp_dir"]):
+            return False
+        if any(stream.closed for stream in _first["streams"]) or _rlimits() != _first["limits"]:
+            return False
+        used = _getrusage(resource.RUSAGE_SELF)
+        return used.ru_utime + used.ru_stime < REUSE_CPU
+    except _BaseException:  # noqa: BLE001 - anything odd: a fresh process is the safe answer
+        return False
+
+
+def _next_job(previous):
+    """Reads the next job, and puts back what student code may have changed in the process,
+    so that it runs as in a fresh child: the previous run's modules go, and the signal
+    handlers, timers, random states, path, builtins, streams and limits are the first run's."""
+    global _current
+    builtins.__dict__.clear()   # first: the harness's own code below uses them
+    builtins.__dict__.update(_first["builtins"])
+    decimal = sys.modules.get("decimal")
+    if decimal is not None:   # its context lives in C, past the module's removal
+        decimal.setcontext(decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN, Emin=-999999, Emax=999999,
+                                           capitals=1, clamp=0, flags=[],
+                                           traps=[decimal.InvalidOperation, decimal.DivisionByZero,
+                                                  decimal.Overflow]))
+    sys.set_int_max_str_digits(_first["int_digits"])
+    student_dir = previous["student_dir"] + os.sep
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None)
+        if name not in _first["modules"] or (_isinstance(where, str) and where.startswith(student_dir)):
+            del sys.modules[name]
+    _course_modules.clear()
+    linecache.cache.clear()
+    sys.path[:] = _first["path"]
+    for which in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF):
+        signal.setitimer(which, 0)
+    for sig, handler in _first["signals"].items():
+        if handler is not None:
+            signal.signal(sig, handler)
+    signal.pthread_sigmask(signal.SIG_SETMASK, _first["mask"])
+    os.umask(_first["umask"])
+    np.random.set_state(_first["numpy_random"])
+    random.setstate(_first["random"])
+    sys.setrecursionlimit(_first["recursion"])
+    sys.meta_path[:], sys.path_hooks[:] = _first["meta_path"], _first["path_hooks"]
+    sys.path_importer_cache.clear()
+    gc.set_threshold(*_first["gc"])
+    sys.settrace(None)
+    sys.setprofile(None)
+    gc.enable()
+    np.set_printoptions(**_first["printoptions"])
+    sys.stdin, sys.stdout, sys.stderr = sys.__stdin__, sys.__stdout__, sys.__stderr__ = _first["streams"]
+    _current = None
+    job = _channel.receive()
+    calls = job_from_plain(job)
+    sys.argv[:] = [job["file"]]
+    _environment(job["tmp_dir"], True)
+    _limits(job, False)
+    _black_boxes(job)
+    job["keep"] = not job["sources"]
+    job["sources"] = {}
+    return job, calls, [(_fresh(c.args), _fresh(c.kwargs)) for c in calls]
 
 
 # ------------------------------------------------------------------------------------ set-up
@@ -235,7 +368,8 @@ def _limits(job, subreaper):
     """Memory (address space on top of what is mapped now), CPU, file size, processes, no core
     dumps; soft = hard, so student code cannot raise them."""
     global _reserve
-    _reserve = mmap.mmap(-1, RESERVE_BYTES)
+    if _reserve is None:
+        _reserve = mmap.mmap(-1, RESERVE_BYTES)
     for sig, handler in ((signal.SIGPIPE, signal.SIG_IGN), (signal.SIGXFSZ, signal.SIG_IGN),
                          (signal.SIGINT, signal.default_int_handler)):
         signal.signal(sig, handler)
@@ -287,13 +421,18 @@ def _black_boxes(job):
         for name in names:
             setattr(module, name, _proxy(module_name, name))
         sys.modules[module_name] = module
+        _course_modules.add(module_name)
     for module_name, text in job["sources"].items():
         module = types.ModuleType(module_name, f"{module_name}: the course's functions")
         exec(compile(text, f"<the course's {module_name}>", "exec", dont_inherit=True), module.__dict__)
         sys.modules[module_name] = module
+        _course_modules.add(module_name)
     sys.path[:] = [p for p in sys.path if p not in ("", ".", _OUR_PARENT)]
     if job["student_imports"]:
         sys.path.insert(0, job["student_dir"])
+
+
+_course_modules = set()   # the names _black_boxes gave modules: a reused process drops them
 
 
 _OUR_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -432,14 +571,17 @@ def _out_of_memory():
         _reserve = None
 
 
-def _finish(subreaper):
+def _finish(subreaper, job=None, reuse=False):
+    """Says "done" (with "again" if this process takes the next job); True if it does."""
     _flush_output()
     if subreaper:
         _kill_descendants()
-    _channel.send({"done": True})
+    again = reuse and job["keep"] and _left_nothing(job)
+    _channel.send({"done": True, "again": True} if again else {"done": True})
+    return again
 
 
-def _run_student(job, calls, prepared, subreaper):
+def _run_student(job, calls, prepared, subreaper, reuse=False):
     global _current
     lines = []
     filename = os.path.join(job["student_dir"], job["file"])
@@ -479,7 +621,7 @@ def _run_student(job, calls, prepared, subreaper):
         if message.get("memory"):
             _finish(subreaper)
             _exit(0)  # the process may be full: no further calls
-    _finish(subreaper)
+    return _finish(subreaper, job, reuse)
 
 
 def _run_call(index, call, args, kwargs, module, filename, lines):

@@ -36,6 +36,7 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
 MS_NOATIME, MS_NODIRATIME, MS_BIND, MS_REC, MS_PRIVATE, MS_RELATIME = 1024, 2048, 4096, 16384, 1 << 18, 1 << 21
 ST_RELATIME = 4096
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 4, 38, 24
+PR_SET_CHILD_SUBREAPER = 36
 ROOT = "/tmp"          # inside the run's own mount namespace only: the host's /tmp is untouched
 DEVICES = ("null", "zero", "random", "urandom")
 
@@ -387,6 +388,31 @@ def name_process(name):
     Linux only; elsewhere nothing."""
     if sys.platform.startswith("linux"):
         _libc.prctl(PR_SET_NAME, name.encode()[:15], 0, 0, 0)
+
+
+def own_proc():
+    """In a session's init: /proc shows this pid namespace (a proc mounted over the host's, in
+    the session's mount namespace, outside the new root), so the init can see every process
+    and thread a run left. False where the kernel refuses the mount."""
+    try:
+        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    except OSError:
+        return False
+    return True
+
+
+def tmp_state():
+    """What tells a /tmp that no run touched from one that a run wrote in (even a file made and
+    deleted since: the times change)."""
+    tmp = ROOT + "/tmp"
+    st = os.stat(tmp)
+    return st.st_ino, st.st_mtime_ns, st.st_ctime_ns, sorted(os.listdir(tmp))
+
+
+def reap_orphans():
+    """Orphans of this process's descendants come to it, not to pid 1 (PR_SET_CHILD_SUBREAPER):
+    so it can tell whether anything the student started is still there."""
+    _check(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "subreaper")
 
 
 def die_with_parent(parent_pid):

@@ -9,10 +9,12 @@ empty environment; FD is one end of a SOCK_SEQPACKET socket pair. Messages are J
     grader -> template   {"run": id, "student_dir": path|null, "tmp_mb": n, "memory_mb": n}
                          with three fds: the child's answer channel, job channel and output
                          {"kill": id}
+                         {"check": id}       may the run's process take the next job?
                          {"end": true}       the student folder's runs are over
     template -> grader   {"level": "namespaces"|"userns"|"none"}        once, at start
                          {"started": id, "pid": pid} | {"failed": id, "error": "..."}
                          {"exited": id, "status": exit code, or -signal}
+                         {"clean": id, "ok": bool}   the answer to "check", from the session's init
                          {"ended": true}     after "end": the session's last process is gone
 
 With namespaces, runs come in sessions: the runs of one student folder (same student_dir, one
@@ -21,7 +23,10 @@ process ("outer") unshares the namespaces and builds the root; its child, the pi
 init, forks one process per run, which locks itself in and runs the student's code
 (clean_room.child). When that process ends, the init kills whatever the run left in the
 namespace and empties /tmp before it reports the end, so each run starts as clean as the first
-(and no run can make an IPC object: isolation.close_ipc).
+(and no run can make an IPC object: isolation.close_ipc). A run that left nothing behind keeps
+its process for the student's next job instead, which the grader sends down the same pipes
+(clean_room.child, reuse), once the init has checked what the process says ("check"): that
+process ends when the session does.
 Killing the outer process (a timeout) ends the session and everything in it. Without
 namespaces each run is a process of its own.
 """
@@ -109,6 +114,8 @@ class _Template:
                 self._run(message, fds)
             elif "kill" in message:
                 self._kill(message["kill"])
+            elif "check" in message:
+                self._check(message["check"])
             elif "end" in message:
                 self._end()
         finally:
@@ -205,9 +212,22 @@ class _Template:
             if own_run == run or (session is not None and session.run == run):
                 _stop_run(pid, self.level)
 
+    def _check(self, run):
+        """Asks the session's init whether the run in flight left its process alone (so it may
+        take the next job); the answer comes back through _from_session."""
+        session = self.session
+        if session is not None and session.run == run:
+            try:
+                session.sock.send(json.dumps({"check": run}).encode())
+                return
+            except OSError:
+                pass
+        _send(self.sock, {"clean": run, "ok": False})
+
     def _from_session(self, session):
-        """{"exited": run, "status": code} from a session's init. Anything else, or an end for
-        a run that is not in flight, means the session cannot be trusted: it is ended."""
+        """{"exited": run, "status": code} or {"clean": run, "ok": bool} from a session's init.
+        Anything else, or word of a run that is not in flight, means the session cannot be
+        trusted: it is ended."""
         try:
             data = session.sock.recv(4096)
             message = json.loads(data) if data else None
@@ -217,6 +237,9 @@ class _Template:
                 and type(message.get("status")) is int):
             session.run = None
             _send(self.sock, {"exited": message["exited"], "status": message["status"]})
+        elif (isinstance(message, dict) and session.run is not None and message.get("clean") == session.run
+                and type(message.get("ok")) is bool):
+            _send(self.sock, {"clean": message["clean"], "ok": message["ok"]})
         else:
             self._close(session)
 
@@ -411,10 +434,15 @@ def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed, tmp_binds)
     isolation.die_with_parent(os.getppid())
     isolation.name_process("clean-init")
     isolation.not_dumpable()
+    sees_all = isolation.own_proc()
+    untouched = isolation.tmp_state()
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(sock, 4096, 3)
-            run = json.loads(data)["run"] if data else None
+            message = json.loads(data) if data else None
+            if isinstance(message, dict) and set(message) == {"check"} and not fds:
+                continue   # asked just as the run's process ended: the template has its end
+            run = message["run"]
         except (OSError, ValueError, KeyError, TypeError):
             run = None
         if run is None or len(fds) != 3:
@@ -426,9 +454,11 @@ def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed, tmp_binds)
             _lock_and_serve(level, session_id, nproc, *fds, False, None, fresh="keys" if ipc_closed else "keys+ipc")
         for fd in fds:
             os.close(fd)
+        _answer_checks(sock, run, worker, sees_all and untouched)
         status = _reap_all(worker)
         try:
             emptied = isolation.fresh_tmp(tmp_mb, tmp_binds)
+            untouched = isolation.tmp_state()
         except OSError:
             emptied = False
         if not emptied:
@@ -437,6 +467,50 @@ def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed, tmp_binds)
             sock.send(json.dumps({"exited": run, "status": status}).encode())
         except OSError:
             os._exit(0)
+
+
+KEEP_GROWTH = 64 << 20   # address space a kept process may have added (its limit is set once)
+
+
+def _answer_checks(sock, run, worker, untouched):
+    """Until the run's process ends: each {"check": run} from the template (the process said it
+    left nothing behind and waits for the next job) is answered {"clean": run, "ok": ...}, from
+    what this init sees, not what student code says: no process in the namespace but this one
+    and the worker, one thread in the worker, which is not stopped and has not grown by more
+    than KEEP_GROWTH, and /tmp as the run found it. untouched: /tmp's state (isolation.tmp_state)
+    before the run, or None where /proc here cannot show the namespace (never kept)."""
+    pidfd = os.pidfd_open(worker)
+    try:
+        while select.select([sock, pidfd], [], [])[0] == [sock]:
+            try:
+                data = sock.recv(4096)
+                message = json.loads(data) if data else None
+            except (OSError, ValueError):
+                message = None
+            if not isinstance(message, dict) or message.get("check") != run:
+                os._exit(0)   # the template is gone, or says what it never says: the namespace ends
+            ok = bool(untouched) and _alone(worker, untouched)
+            sock.send(json.dumps({"clean": run, "ok": ok}).encode())
+    finally:
+        os.close(pidfd)
+
+
+def _alone(worker, untouched):
+    try:
+        if {int(n) for n in os.listdir("/proc") if n.isdigit()} != {1, worker}:
+            return False
+        fields = {}
+        for pid in (1, worker):
+            with open(f"/proc/{pid}/status", "rb") as f:
+                fields[pid] = dict(line.split(b":", 1) for line in f.read().splitlines() if b":" in line)
+        me, it = fields[1], fields[worker]
+        if int(it[b"Threads"]) != 1 or it[b"State"].split()[0] not in (b"R", b"S", b"D"):
+            return False
+        if int(it[b"VmSize"].split()[0]) > int(me[b"VmSize"].split()[0]) + (KEEP_GROWTH >> 10):
+            return False
+        return isolation.tmp_state() == untouched
+    except (OSError, ValueError, KeyError, IndexError):
+        return False
 
 
 def _reap_all(worker):
@@ -480,17 +554,22 @@ def _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, subreaper, 
                     fresh=False):
     """fresh: a run in a session's namespaces: kernel keys ("keys"), and IPC objects too
     ("keys+ipc", where the session could not forbid them), of its own, so a previous run of the
-    session left nothing for this one."""
+    session left nothing for this one. With "keys" the process may run the session's next jobs
+    too, when a run leaves nothing behind (clean_room.child, reuse)."""
+    reuse = fresh == "keys"   # no IPC object can outlive a run: it may take the student's next job
     try:
         if fresh:
             isolation.new_session_keyring()
         if fresh == "keys+ipc":
             isolation.new_ipc_namespace()
+        if reuse:
+            isolation.reap_orphans()
         isolation.lock_in(level, run_id)
         child._set_limit(resource.RLIMIT_NPROC, nproc)
     except BaseException as exc:  # noqa: BLE001
         _fatal(answer_fd, f"the sandbox could not start: {exc}")
-    child.serve(answer_fd, job_fd, out_fd, posix=True, subreaper=subreaper, before_student=before_student)
+    child.serve(answer_fd, job_fd, out_fd, posix=True, subreaper=subreaper, before_student=before_student,
+                reuse=reuse)
 
 
 def _fatal(answer_fd, text):

@@ -121,7 +121,8 @@ def run_student(source: Path, module_name: str, calls: list, *,
             portable.run(supervisor, line, deadline, str(staged), memory_mb)
         else:
             try:
-                shared_template().run(supervisor, line, str(staged), deadline, TMP_MB, memory_mb)
+                shared_template().run(supervisor, line, str(staged), deadline, TMP_MB, memory_mb,
+                                      keep=not sources)   # the course's code never outlives its run
             except TemplateGone as exc:
                 forget()
                 supervisor.grader_failed = str(exc)

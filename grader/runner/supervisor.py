@@ -28,6 +28,8 @@ class ProtocolError(ValueError):
 
 class Supervisor:
     def __init__(self, calls, black_boxes, timeout, memory_mb, output_limit, answer_limit):
+        self._args = (calls, black_boxes, timeout, memory_mb, output_limit, answer_limit)
+        self.again = False
         self.calls = calls
         self.black_boxes = black_boxes or {}
         self.timeout = float(timeout)
@@ -51,6 +53,10 @@ class Supervisor:
         self.timed_out = False
         self.grader_failed = None      # the grader's own failure (never the student's words)
         self.returncode = None
+
+    def restart(self):
+        """Forgets everything read: the job goes to another process."""
+        self.__init__(*self._args)
 
     @property
     def finished(self):
@@ -135,10 +141,11 @@ class Supervisor:
             self.results.append(result)
             if "memory" in m:
                 self.memory_stop = True
-        elif m == {"done": True} and (self.imported or self.import_error is not None):
+        elif m in ({"done": True}, {"done": True, "again": True}) and (self.imported or self.import_error is not None):
             if self.imported and not self.memory_stop and len(self.results) != len(self.calls):
                 raise ProtocolError("the run ended before every call was answered")
             self.done = True
+            self.again = "again" in m   # the process waits for the student's next job
         else:
             raise ProtocolError(f"an unexpected message {visible(str(sorted(map(str, keys))))[:60]}")
 

@@ -41,6 +41,7 @@ class Template:
         self.level = None
         self.runs = 0
         self.adopted = False   # started by the parent process, which forked this one (adopt_spare)
+        self.kept = None       # a session's process waiting for the student's next job: _Kept
 
     def alive(self):
         if self.adopted:   # not our child: no poll(); signal 0 tells whether it is there
@@ -72,6 +73,9 @@ class Template:
     def close(self):
         if os.getpid() != self.owner:
             return
+        if self.kept is not None:
+            self.kept.close()
+            self.kept = None
         try:
             self.sock.close()
         finally:
@@ -83,9 +87,22 @@ class Template:
                 self.process.kill()
                 self.process.wait()
 
-    def run(self, supervisor, job_line, student_dir, deadline, tmp_mb=16, memory_mb=1024):
-        """Runs one job; fills the supervisor. Raises TemplateGone if the template failed."""
+    def run(self, supervisor, job_line, student_dir, deadline, tmp_mb=16, memory_mb=1024, keep=True):
+        """Runs one job; fills the supervisor. Raises TemplateGone if the template failed.
+
+        A run of a session that left nothing behind keeps its process for the student's next
+        job (clean_room.child, reuse), once the session's init confirms it: that job goes down
+        the kept pipes, and a new process is asked for only if the kept one ended before it took
+        the job. keep=False: this run's process is never kept (its job held the course's code)."""
         self.wait_ready()
+        key = (student_dir, tmp_mb, memory_mb)
+        kept, self.kept = self.kept, None
+        if kept is not None and kept.key == key:
+            if self._run_kept(supervisor, kept, job_line, deadline, keep):
+                return
+            supervisor.restart()
+        elif kept is not None:
+            kept.close()
         self.runs += 1
         run_id = self.runs
         ans_r, ans_w = os.pipe()
@@ -105,20 +122,34 @@ class Template:
         finally:
             for fd in (ans_w, job_r, out_w):
                 os.close(fd)
+        kept = False
         try:
             reply = self._receive(KILL_GRACE)
             if "failed" in reply:
                 supervisor.grader_failed = reply["error"]
                 return
-            self._supervise(supervisor, run_id, ans_r, job_w, out_r, job_line, deadline)
+            kept = self._supervise(supervisor, run_id, ans_r, job_w, out_r, job_line, deadline, keep)
         finally:
-            for fd in (ans_r, job_w, out_r):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+            if kept:
+                self.kept = _Kept(run_id, ans_r, job_w, out_r, key)
+            else:
+                _close(ans_r, job_w, out_r)
 
-    def _supervise(self, sup, run_id, ans_r, job_w, out_r, job_line, deadline):
+    def _run_kept(self, sup, kept, job_line, deadline, keep):
+        """The job in the kept process; False if that process was gone before it took it."""
+        again = False
+        try:
+            again = self._supervise(sup, kept.run_id, kept.ans_r, kept.job_w, kept.out_r, job_line, deadline, keep)
+        finally:
+            if again:
+                self.kept = kept
+            else:
+                kept.close()
+        return sup.ready or sup.timed_out
+
+    def _supervise(self, sup, run_id, ans_r, job_w, out_r, job_line, deadline, keep=True):
+        """Feeds the job and the replies, reads the answers and the output, until the run ends;
+        True if its process is kept for the session's next job (it said so in its "done")."""
         os.set_blocking(job_w, False)
         sup.to_child[:0] = job_line
         poller = select.poll()
@@ -127,7 +158,7 @@ class Template:
         poller.register(self.sock, select.POLLIN)
         writing = False
         open_pipes = {ans_r, out_r}
-        exited = False
+        exited = kept = False
         try:
             while not sup.finished and not exited:   # pipes closed: the end is near, or the clock's
                 if sup.to_child and not writing:
@@ -150,10 +181,14 @@ class Template:
                     elif not self._read(sup, fd, fd == ans_r):
                         poller.unregister(fd)
                         open_pipes.discard(fd)
-            if sup.done and not exited:   # the child ends by itself right after its last answer
+            if sup.done and not exited and sup.again:
+                # it waits for the next job: kept if the init agrees, else the session goes
+                answer = self._check(sup, run_id) if keep and self.level in ("namespaces", "userns") else "refused"
+                kept, exited = answer == "kept", answer == "exited"
+            elif sup.done and not exited:   # the child ends by itself right after its last answer
                 exited = self._wait_exit(sup, run_id, min(deadline, time.monotonic() + DONE_GRACE))
         finally:   # also when the grader itself is interrupted: the run never outlives this call
-            if not exited:
+            if not exited and not kept:
                 self._send({"kill": run_id})
                 end = time.monotonic() + KILL_GRACE
                 while not exited:
@@ -163,6 +198,7 @@ class Template:
             for _ in range(10_000):
                 if not self._read(sup, fd, answers):
                     break
+        return kept
 
     @staticmethod
     def _write(sup, job_w):
@@ -199,6 +235,19 @@ class Template:
             if self._exited(sup, run_id):
                 return True
 
+    def _check(self, sup, run_id):
+        """The session's init's word on whether the run's process left nothing behind:
+        "kept", "refused", or "exited" (it ended meanwhile)."""
+        self._send({"check": run_id})
+        end = time.monotonic() + KILL_GRACE
+        while True:
+            message = self._receive(end - time.monotonic())
+            if message.get("clean") == run_id:
+                return "kept" if message.get("ok") is True else "refused"
+            if message.get("exited") == run_id:
+                sup.returncode = message["status"]
+                return "exited"
+
     def _exited(self, sup, run_id, timeout=0.0):
         message = self._receive(timeout)
         if message.get("exited") == run_id:
@@ -211,6 +260,9 @@ class Template:
         once their last process has (so a grader's run leaves nothing behind)."""
         if self.level not in ("namespaces", "userns") or os.getpid() != self.owner:
             return
+        if self.kept is not None:
+            self.kept.close()   # its job channel closes: the kept process ends
+            self.kept = None
         try:
             self._send({"end": True})
             end = time.monotonic() + KILL_GRACE
@@ -224,6 +276,24 @@ class Template:
             self.sock.send(json.dumps(message).encode())
         except OSError as exc:
             raise TemplateGone(f"the sandbox's template cannot be reached: {exc.strerror}") from None
+
+
+class _Kept:
+    """A session's process that finished a run cleanly and waits for the next job, and the
+    grader's ends of its pipes."""
+    def __init__(self, run_id, ans_r, job_w, out_r, key):
+        self.run_id, self.ans_r, self.job_w, self.out_r, self.key = run_id, ans_r, job_w, out_r, key
+
+    def close(self):
+        _close(self.ans_r, self.job_w, self.out_r)
+
+
+def _close(*fds):
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
 
 
 _template: Template | None = None

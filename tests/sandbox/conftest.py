@@ -4,6 +4,8 @@ import tempfile
 
 import pytest
 
+from grader.runner import isolation_level
+
 
 @pytest.fixture
 def work_base(monkeypatch):
@@ -14,3 +16,10 @@ def work_base(monkeypatch):
     yield base
     assert os.listdir(base) == [], "run_student left its working folder behind"
     os.rmdir(base)
+
+
+@pytest.fixture
+def walled():
+    """Skips a test of sessions (and kept processes) where runs get no namespaces."""
+    if isolation_level() not in ("namespaces", "userns"):
+        pytest.skip("sessions exist only where runs get namespaces")

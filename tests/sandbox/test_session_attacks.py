@@ -14,11 +14,16 @@ import os
 
 import pytest
 
-from grader.runner import Call, isolation_level, one_student, run_student
+from grader.runner import Call, one_student, run_student
 from sandbox_students import children, in_a_child
 
 ATTACKS = r"""
 import array, ctypes, os, socket, time
+
+os._runs_here = getattr(os, "_runs_here", 0) + 1   # this process's runs of this file (a kept process runs several)
+
+def later_in_session():   # an earlier run of the session came first: a later pid, or this process again
+    return os.getpid() > 2 or os._runs_here > 1
 
 libc = ctypes.CDLL(None, use_errno=True)
 ADD_KEY, KEYCTL = 248, 250            # x86_64
@@ -180,12 +185,6 @@ def exit_with(code):
 """
 
 
-@pytest.fixture
-def walled():
-    if isolation_level() not in ("namespaces", "userns"):
-        pytest.skip("sessions exist only where runs get namespaces")
-
-
 needs_root_x86 = pytest.mark.skipif(os.geteuid() != 0 or os.uname().machine != "x86_64",
                                     reason="root (to act as the sandbox uid) and x86_64 (key system calls)")
 
@@ -246,7 +245,7 @@ def test_student_code_cannot_leave_a_key_for_a_later_run(tmp_path, walled):
     with one_student(path.parent) as staged:
         made, uid = value(run(path, staged, "leave_key", "answer of run one"))
         found = value(run(path, staged, "keys_found"))
-        assert value(run(path, staged, "pid")) > 2, "the runs did not share a session"
+        assert value(run(path, staged, "later_in_session")), "the runs did not share a session"
     assert made == -errno.EPERM, made
     assert found == []
     assert as_uid(uid, _user_keys) == 0
@@ -281,7 +280,7 @@ def test_tmp_inode_numbers_do_not_tell_what_the_previous_run_did(tmp_path, walle
         before = value(run(path, staged, "first_inode"))
         assert value(run(path, staged, "burn_inodes", 300)) == []
         after = value(run(path, staged, "first_inode"))
-        assert value(run(path, staged, "pid")) > 2, "the runs did not share a session"
+        assert value(run(path, staged, "later_in_session")), "the runs did not share a session"
     assert after - before < 100, (before, after)
 
 
@@ -296,7 +295,8 @@ def test_pids_tell_nothing_across_students(tmp_path, walled):
         before = value(run(path, staged, "pid"))
         value(run(path, staged, "burn_pids", 200))
         after = value(run(path, staged, "pid"))
-    assert after - before >= 200   # within one student: the counter runs on (documented)
+    # within one student: the counter runs on, or the same process took both runs (documented)
+    assert after == before or after - before >= 200
     other = write_student(tmp_path / "dave")
     with one_student(other.parent) as staged:
         assert value(run(other, staged, "pid")) == 2
@@ -386,8 +386,9 @@ def test_an_exit_code_is_reported_for_its_own_run_only(tmp_path, walled):
         busy = run(path, staged, "hopping_processes", timeout=1)   # returns; its chains go
         third = run(path, staged, "pid")
     assert first.returncode == 77
-    assert second.status == "ok" and second.returncode == 0, (second.reason, second.returncode)
-    assert busy.status == "ok" and third.status == "ok" and third.returncode == 0
+    # None: the run's process was kept for the next job (it ended nothing, so no exit code)
+    assert second.status == "ok" and second.returncode in (0, None), (second.reason, second.returncode)
+    assert busy.status == "ok" and third.status == "ok" and third.returncode in (0, None)
     assert children() == []
 
 
