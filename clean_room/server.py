@@ -10,11 +10,13 @@ empty environment; FD is one end of a SOCK_SEQPACKET socket pair. Messages are J
                          with three fds: the child's answer channel, job channel and output
                          {"kill": id}
                          {"check": id}       may the run's process take the next job?
+                         {"twin": true}      fork a second template (for a forked grader)
                          {"end": true}       the student folder's runs are over
     template -> grader   {"level": "namespaces"|"userns"|"none"}        once, at start
                          {"started": id, "pid": pid} | {"failed": id, "error": "..."}
                          {"exited": id, "status": exit code, or -signal}
                          {"clean": id, "ok": bool}   the answer to "check", from the session's init
+                         {"twin": pid}       with one fd: the twin's socket
                          {"ended": true}     after "end": the session's last process is gone
 
 With namespaces, runs come in sessions: the runs of one student folder (same student_dir, one
@@ -116,6 +118,8 @@ class _Template:
                 self._kill(message["kill"])
             elif "check" in message:
                 self._check(message["check"])
+            elif "twin" in message:
+                self._twin()
             elif "end" in message:
                 self._end()
         finally:
@@ -211,6 +215,27 @@ class _Template:
         for pid, own_run, session in self.outers.values():
             if own_run == run or (session is not None and session.run == run):
                 _stop_run(pid, self.level)
+
+    def _twin(self):
+        """A second template, forked from this one (numpy already imported): a fork, not a
+        start. It serves the socket sent back with {"twin": pid}, as this one serves the
+        grader's, and ends when that socket closes (or with this template)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        template = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                child.close_all_but({0, 1, 2, ours.fileno()})
+                isolation.die_with_parent(template)
+                _Template(ours, self.level, self.plan).serve()
+            finally:
+                os._exit(EXIT_HARNESS_FAILED)
+        ours.close()
+        self._watch(pid, None, None)
+        try:
+            socket.send_fds(self.sock, [json.dumps({"twin": pid}).encode()], [theirs.fileno()])
+        finally:
+            theirs.close()
 
     def _check(self, run):
         """Asks the session's init whether the run in flight left its process alone (so it may

@@ -20,8 +20,8 @@ Every exercise is graded on two sets of inputs, in one run of the student's code
 Student code runs only in the clean room (grader.runner), never as root. With Linux namespaces
 (isolation level "namespaces") each run has its own uid and sees nothing of /autograder: this
 process grades, and where two CPUs are there a forked worker grades beside it, each taking the
-next exercise from one queue (its sandbox template started at the beginning, beside this
-process's own). One process's exercises share one sandbox session. Without namespaces one forked worker grades everything after
+next exercise from one queue (its sandbox template a twin of this process's: forked from it,
+so numpy is imported once). One process's exercises share one sandbox session. Without namespaces one forked worker grades everything after
 becoming the user nobody, so the sandbox it starts and the student's code run as nobody, while
 results/ and submission_metadata.json are made root's alone (setup.sh did the same for the
 grader's files). A worker that dies or hangs costs the exercise it was grading. Either way this process writes
@@ -54,12 +54,6 @@ from ..catalog import COURSE_ROOT, load_catalog
 runner.set_hidden((COURSE_ROOT, COURSE_ROOT / "reference"))   # as the engine does, before the template starts
 if __name__ == "__main__":
     runner.warm()   # the sandbox's template imports numpy while this process does the same
-    from clean_room.isolation import probe   # a light module: no numpy
-    from ..runner.boot import namespaces_setting
-    # The second grading process's template (see grade()), where there will be one: two CPUs and
-    # namespaces (a quick probe, 6 ms). Without them a worker starts its own as nobody.
-    if (os.cpu_count() or 1) >= 2 and namespaces_setting() != "off" and probe() != "none":
-        runner.start_spare()
 
 from .. import engine  # noqa: E402
 from ..feedback import points, summary_text
@@ -319,9 +313,12 @@ def _grade_here(here, queue, running, done, user, folder, seed, timeout, staged,
 
 
 def _start(user, folder, seed, timeout, queue, numbers, spare=False):
-    """Forks a grading worker reading from `queue`. spare: it takes over the template started
-    for it at the beginning (runner.start_spare), rather than starting its own."""
+    """Forks a grading worker reading from `queue`. spare: it takes over a twin of this
+    process's template (runner.start_spare: a fork, not a numpy import), rather than starting
+    its own."""
     read_end, write_end = os.pipe()
+    if spare:
+        runner.start_spare()   # a twin of this process's template: a fork of it, for the worker
     pid = os.fork()
     if pid == 0:
         os.close(read_end)

@@ -23,8 +23,24 @@ class TemplateGone(RuntimeError):
     pass
 
 
+class _Twin:
+    """The process of a twin template, which is not this process's child."""
+    def __init__(self, pid):
+        self.pid = pid
+
+    def poll(self):
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return 0
+        return None
+
+
 class Template:
-    def __init__(self, hide=()):
+    def __init__(self, hide=(), twin_of=None):
+        if twin_of is not None:
+            self._become_twin(twin_of)
+            return
         self.owner = os.getpid()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {"CLEAN_ROOM_HIDE": json.dumps([str(h) for h in hide]), "LANG": "C.UTF-8",
@@ -42,6 +58,28 @@ class Template:
         self.runs = 0
         self.adopted = False   # started by the parent process, which forked this one (adopt_spare)
         self.kept = None       # a session's process waiting for the student's next job: _Kept
+
+    def _become_twin(self, other):
+        """A second template forked by `other` (numpy already imported: a fork, not a start)."""
+        other.wait_ready()
+        other._send({"twin": True})
+        ready, _, _ = select.select([other.sock], [], [], KILL_GRACE)
+        data, fds = b"", []
+        if ready:
+            try:
+                data, fds, _, _ = socket.recv_fds(other.sock, 4096, 1)
+            except OSError:
+                pass
+        try:
+            message = json.loads(data) if data else {}
+        except ValueError:
+            message = {}
+        if type(message.get("twin")) is not int or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            raise TemplateGone("the sandbox's template could not fork a second one")
+        self.owner, self.sock, self.process = os.getpid(), socket.socket(fileno=fds[0]), _Twin(message["twin"])
+        self.level, self.runs, self.adopted, self.kept = other.level, 0, True, None
 
     def alive(self):
         if self.adopted:   # not our child: no poll(); signal 0 tells whether it is there
@@ -312,11 +350,11 @@ _spare: Template | None = None
 
 
 def start_spare():
-    """Starts a second template now, for a child this process will fork (adopt_spare): its
-    numpy import then overlaps this process's start instead of following the fork."""
+    """A second template for a child this process is about to fork (adopt_spare): a twin of
+    this process's own (a fork of it, not a second numpy import)."""
     global _spare
     if _spare is None:
-        _spare = Template(_hide)
+        _spare = Template(twin_of=shared_template())
 
 
 def adopt_spare():
