@@ -167,7 +167,8 @@ def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False, before_s
         if posix:
             _limits(job, subreaper)
         _black_boxes(job)
-        job["keep"] = reuse and not job["sources"]   # the course's code never outlives its run
+        # what the reference gave a run (its code, or black-box answers) never outlives it
+        job["keep"] = reuse and not job["sources"] and not job["black_boxes"]
         job["sources"] = {}   # compiled into their modules; the text is not kept about
         prepared = [(_fresh(c.args), _fresh(c.kwargs)) for c in calls]
         if reuse:
@@ -303,7 +304,7 @@ def _next_job(previous):
     _environment(job["tmp_dir"], True)
     _limits(job, False)
     _black_boxes(job)
-    job["keep"] = not job["sources"]
+    job["keep"] = not job["sources"] and not job["black_boxes"]
     job["sources"] = {}
     return job, calls, [(_fresh(c.args), _fresh(c.kwargs)) for c in calls]
 

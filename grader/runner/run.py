@@ -121,8 +121,9 @@ def run_student(source: Path, module_name: str, calls: list, *,
             portable.run(supervisor, line, deadline, str(staged), memory_mb)
         else:
             try:
+                # What the reference gave a run (its code, or black-box answers) never outlives it
                 shared_template().run(supervisor, line, str(staged), deadline, TMP_MB, memory_mb,
-                                      keep=not sources)   # the course's code never outlives its run
+                                      keep=not sources and not black_boxes)
             except TemplateGone as exc:
                 forget()
                 supervisor.grader_failed = str(exc)

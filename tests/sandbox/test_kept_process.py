@@ -223,3 +223,33 @@ def test_the_course_code_given_to_exercise_10_never_reaches_a_later_exercise(tmp
         eight = engine.grade_exercise(catalog[8], folder, staged=staged)
     assert ten.score == 0
     assert eight.score == 0 and all(not t.passed for t in eight.tests), eight
+
+
+ASKS = """
+import os
+from ex05_losses import f
+
+os._runs_here = getattr(os, "_runs_here", 0) + 1
+
+def ask():
+    return f()
+
+def who():
+    return [os.getpid(), os._runs_here]
+"""
+
+
+def test_a_run_given_black_box_answers_is_not_kept(tmp_path, walled):
+    """A run whose file imports the course's functions gets the reference's answers from the
+    grader: its process never takes another job, so no later exercise can be answered with them."""
+    folder = tmp_path / "frank"
+    folder.mkdir()
+    path = folder / "ex06_output_layer.py"
+    path.write_text(ASKS)
+    boxes = {"ex05_losses": {"f": lambda: 7}}
+    with one_student(folder) as staged:
+        out = run_student(path, "ex06_output_layer", [Call("ask")], staged=staged, black_boxes=boxes)
+        after = run_student(path, "ex06_output_layer", [Call("who")], staged=staged, black_boxes=boxes)
+    assert out.status == "ok" and out.results[0].value == 7, out.reason
+    assert out.returncode is not None, "the run's process was kept"
+    assert after.results[0].value[1] == 1   # a new process
