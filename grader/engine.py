@@ -24,27 +24,40 @@ INSTRUCTOR_SEED = 20261   # `grade batch` unless --seed: hard-coding the student
 set_hidden((COURSE_ROOT, Path(reference.__file__).resolve().parent))
 
 
-# Exercises whose code calls the earlier ones thousands of times (train: an epoch is forward, bce,
-# backward, sgd_step): a round trip per call would cost seconds, so the modules their stub
-# imports are given to the child as the reference's source code (docs/grader.md says so).
-AS_SOURCE = frozenset({8, 10})
+# Exercises whose code calls the earlier ones many times (train: an epoch is forward, bce,
+# backward, sgd_step; backward calls seven gradients; forward and neuron call sigmoid): a round
+# trip to the grader per call would cost more than the exercise, so the functions their stub
+# imports are given to the child as the reference's source code. Exercise 10 needs that most,
+# and what it is given holds every function the others are (tests/grading/test_exposed_code.py):
+# the code exposed is exercise 10's alone (docs/grader.md says so).
+AS_SOURCE = frozenset({2, 3, 8, 10})
+
+
+@lru_cache(maxsize=None)
+def imported(number):
+    """{module: the names exercise `number`'s stub imports from it} (`from ex01_activations
+    import sigmoid`: {"ex01_activations": {"sigmoid"}})."""
+    exercise = load_catalog()[number - 1]
+    tree = ast.parse((COURSE_ROOT / "exercises" / exercise.file).read_text(encoding="utf-8"))
+    names = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.setdefault(node.module, set()).update(alias.name for alias in node.names)
+    return names
 
 
 @lru_cache(maxsize=None)
 def offered(number):
     """The earlier exercises whose modules exercise `number` may import: those its stub imports,
     and no others (exercise 11 imports nothing, so it is offered nothing)."""
-    exercise = load_catalog()[number - 1]
-    tree = ast.parse((COURSE_ROOT / "exercises" / exercise.file).read_text(encoding="utf-8"))
-    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    return [e for e in load_catalog() if e.number < number and e.module in imported]
+    return [e for e in load_catalog() if e.number < number and e.module in imported(number)]
 
 
 @lru_cache(maxsize=None)
 def black_boxes_for(number):
     """{module: {function: the reference's function}} for the earlier exercises offered to
-    `number`: what `from ex06_output_layer import dz2` gives exercise 8, computed here when the
-    child asks."""
+    `number`: what `from ex06_output_layer import dz2` would give, computed here when the child
+    asks (for an exercise not in AS_SOURCE)."""
     if number in AS_SOURCE:
         return {}
     return {e.module: {name: getattr(reference, name) for name in e.functions} for e in offered(number)}
@@ -52,10 +65,13 @@ def black_boxes_for(number):
 
 @lru_cache(maxsize=None)
 def sources_for(number):
-    """{module: source text} of the earlier exercises offered to an AS_SOURCE exercise."""
+    """{module: source text} for an AS_SOURCE exercise: each module its stub imports from, holding
+    the functions it imports (and what they call), and no others."""
     if number not in AS_SOURCE:
         return {}
-    return {e.module: module_source([getattr(reference, name) for name in e.functions]) for e in offered(number)}
+    return {e.module: module_source([getattr(reference, name) for name in e.functions
+                                     if name in imported(number)[e.module]])
+            for e in offered(number)}
 
 
 @lru_cache(maxsize=64)

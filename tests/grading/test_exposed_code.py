@@ -27,8 +27,8 @@ def test_only_the_source_exercises_get_code():
 
 
 def test_the_source_exercises_expose_nothing_beyond_exercise_10():
-    """docs/grader.md: exercise 8 is given no function that exercise 10's child does not already
-    hold, and the same code for each."""
+    """docs/grader.md: exercises 2, 3 and 8 are given no function that exercise 10's child does
+    not already hold, and the same code for each."""
     ten = defined(10)
     for number in engine.AS_SOURCE:
         for name, code in defined(number).items():
@@ -39,3 +39,11 @@ def test_exercise_8_imports_what_it_is_given():
     """Exercise 8's stub imports exercises 6 and 7, and gets their seven gradients as code."""
     assert sorted(engine.sources_for(8)) == ["ex06_output_layer", "ex07_hidden_layer"]
     assert sorted(defined(8)) == ["da1", "db1", "db2", "dw1", "dw2", "dz1", "dz2"]
+
+
+def test_a_source_module_holds_what_the_stub_imports_and_no_more():
+    """Exercises 2 and 3 import sigmoid alone from exercise 1: relu and the derivatives, which
+    exercise 10 is not given, stay out."""
+    for number in (2, 3):
+        assert sorted(engine.sources_for(number)) == ["ex01_activations"]
+        assert sorted(defined(number)) == ["sigmoid"]
