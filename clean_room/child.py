@@ -167,8 +167,7 @@ def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False, before_s
         if posix:
             _limits(job, subreaper)
         _black_boxes(job)
-        # what the reference gave a run (its code, or black-box answers) never outlives it
-        job["keep"] = reuse and not job["sources"] and not job["black_boxes"]
+        job["keep"] = reuse and _keepable(job)
         job["sources"] = {}   # compiled into their modules; the text is not kept about
         prepared = [(_fresh(c.args), _fresh(c.kwargs)) for c in calls]
         if reuse:
@@ -227,6 +226,12 @@ def _note_first_state(job):
 def _rlimits():
     return [_getrlimit(which) for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU, resource.RLIMIT_FSIZE,
                                             resource.RLIMIT_NOFILE, resource.RLIMIT_NPROC, resource.RLIMIT_CORE)]
+
+
+def _keepable(job):
+    """The grader allows it, and the job holds nothing of the reference's (its code, or
+    black-box answers): what the reference gives a run never outlives it."""
+    return job.get("keep") is True and not job["sources"] and not job["black_boxes"]
 
 
 def _tmp_stamp(tmp):
@@ -304,7 +309,7 @@ def _next_job(previous):
     _environment(job["tmp_dir"], True)
     _limits(job, False)
     _black_boxes(job)
-    job["keep"] = not job["sources"] and not job["black_boxes"]
+    job["keep"] = _keepable(job)
     job["sources"] = {}
     return job, calls, [(_fresh(c.args), _fresh(c.kwargs)) for c in calls]
 

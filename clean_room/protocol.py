@@ -63,12 +63,13 @@ class Call:
 
 
 def job_to_plain(module, file, student_dir, tmp_dir, calls, black_boxes, sources, student_imports, timeout,
-                 memory_mb):
-    """The job as a JSON-able structure (made by the grader)."""
+                 memory_mb, keep=False):
+    """The job as a JSON-able structure (made by the grader). keep: the process may take the
+    session's next job afterwards, if it leaves nothing behind (clean_room.child, reuse)."""
     return {"module": module, "file": file, "student_dir": student_dir, "tmp_dir": tmp_dir,
             "sources": dict(sources), "black_boxes": {m: sorted(f) for m, f in black_boxes.items()},
             "student_imports": bool(student_imports), "timeout": float(timeout),
-            "memory_mb": int(memory_mb),
+            "memory_mb": int(memory_mb), "keep": bool(keep),
             "calls": [{"function": c.function, "args": encode(tuple(c.args)),
                        "kwargs": encode(dict(c.kwargs)), "return_args": bool(c.return_args),
                        "float_errors": bool(c.float_errors)} for c in calls]}

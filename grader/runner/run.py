@@ -112,18 +112,19 @@ def run_student(source: Path, module_name: str, calls: list, *,
         tmp_dir = "/tmp" if walled else tempfile.mkdtemp(prefix="grade-tmp-")
         if not walled:
             made.append(tmp_dir)
+        # What the reference gave a run (its code, or black-box answers) never outlives it; a run
+        # staged alone ends its session next, and has nothing to keep its process for.
+        keep = walled and not sources and not black_boxes and not made
         job = job_to_plain(module_name, source.name, STUDENT_DIR if walled else str(staged), tmp_dir, [],
                            {m: list(f) for m, f in (black_boxes or {}).items()}, sources or {}, student_imports,
-                           timeout, memory_mb)
+                           timeout, memory_mb, keep)
         line = _job_line(job, calls)
         deadline = started + float(timeout)
         if kind == "portable":
             portable.run(supervisor, line, deadline, str(staged), memory_mb)
         else:
             try:
-                # What the reference gave a run (its code, or black-box answers) never outlives it
-                shared_template().run(supervisor, line, str(staged), deadline, TMP_MB, memory_mb,
-                                      keep=not sources and not black_boxes)
+                shared_template().run(supervisor, line, str(staged), deadline, TMP_MB, memory_mb, keep)
             except TemplateGone as exc:
                 forget()
                 supervisor.grader_failed = str(exc)

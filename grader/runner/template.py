@@ -125,13 +125,13 @@ class Template:
                 self.process.kill()
                 self.process.wait()
 
-    def run(self, supervisor, job_line, student_dir, deadline, tmp_mb=16, memory_mb=1024, keep=True):
+    def run(self, supervisor, job_line, student_dir, deadline, tmp_mb=16, memory_mb=1024, keep=False):
         """Runs one job; fills the supervisor. Raises TemplateGone if the template failed.
 
         A run of a session that left nothing behind keeps its process for the student's next
         job (clean_room.child, reuse), once the session's init confirms it: that job goes down
         the kept pipes, and a new process is asked for only if the kept one ended before it took
-        the job. keep=False: this run's process is never kept (its job held the course's code)."""
+        the job. keep: the job allows it (job_to_plain), checked here again (default: never)."""
         self.wait_ready()
         key = (student_dir, tmp_mb, memory_mb)
         kept, self.kept = self.kept, None
