@@ -170,7 +170,7 @@ def serve(answer_fd, job_fd, output_fd, *, posix=True, subreaper=False, before_s
         job["keep"] = reuse and _keepable(job)
         job["sources"] = {}   # compiled into their modules; the text is not kept about
         prepared = [(_fresh(c.args), _fresh(c.kwargs)) for c in calls]
-        if reuse:
+        if job["keep"]:
             _note_first_state(job)
     except _BaseException as exc:  # noqa: BLE001 - no student code has run yet
         try:
