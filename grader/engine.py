@@ -2,9 +2,10 @@
 
 The student's answers come back as plain data and are judged in this process, so nothing the
 student's code does (patching numpy, exiting, forging output) can decide its own verdict. The
-exercise's imports of earlier exercises are black boxes that the reference answers from here
-(`black_boxes_for`), so one mistake costs points in one exercise only, and the reference's code
-never enters the student's process.
+exercise's imports of earlier exercises are the reference's functions, so one mistake costs
+points in one exercise only: given as source where calls are many (`AS_SOURCE`, `sources_for`:
+the functions the stub imports, none beyond what exercise 10 is given), else black boxes that
+the reference answers from here (`black_boxes_for`), its code never in the student's process.
 """
 import ast
 from functools import lru_cache
