@@ -235,8 +235,10 @@ def _keepable(job):
 
 
 def _tmp_stamp(tmp):
+    """/tmp's identity, times and names (where a venv under the host's /tmp is bound inside it,
+    those names are there from the start)."""
     st = _stat(tmp)
-    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, sorted(_listdir(tmp)))
 
 
 def _left_nothing(job):
@@ -252,7 +254,7 @@ def _left_nothing(job):
             return False   # a child, running or not reaped
         except ChildProcessError:
             pass
-        if _tmp_stamp(job["tmp_dir"]) != _first["tmp"] or _listdir(job["tmp_dir"]):
+        if _tmp_stamp(job["tmp_dir"]) != _first["tmp"]:
             return False
         if any(stream.closed for stream in _first["streams"]) or _rlimits() != _first["limits"]:
             return False
