@@ -264,6 +264,24 @@ def _left_nothing(job):
         return False
 
 
+def _students_modules(previous):
+    """The modules the previous job made: the student's files, the course's modules, and any
+    module without a file that student code put in sys.modules. The libraries it imported
+    stay loaded, as they would in a process that had imported them before (numpy.fft's C
+    module, for one, cannot be loaded twice in a process)."""
+    student_dir = previous["student_dir"] + os.sep
+    found = []
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None)
+        if _isinstance(where, str):
+            mine = where.startswith(student_dir)
+        else:
+            mine = name not in _first["modules"] and name not in sys.builtin_module_names
+        if mine or name in _course_modules or name == previous["module"]:
+            found.append(name)
+    return found
+
+
 def _next_job(previous):
     """Reads the next job, and puts back what student code may have changed in the process,
     so that it runs as in a fresh child: the previous run's modules go, and the signal
@@ -278,11 +296,8 @@ def _next_job(previous):
                                            traps=[decimal.InvalidOperation, decimal.DivisionByZero,
                                                   decimal.Overflow]))
     sys.set_int_max_str_digits(_first["int_digits"])
-    student_dir = previous["student_dir"] + os.sep
-    for name, module in list(sys.modules.items()):
-        where = getattr(module, "__file__", None)
-        if name not in _first["modules"] or (_isinstance(where, str) and where.startswith(student_dir)):
-            del sys.modules[name]
+    for name in _students_modules(previous):
+        del sys.modules[name]
     _course_modules.clear()
     linecache.cache.clear()
     sys.path[:] = _first["path"]

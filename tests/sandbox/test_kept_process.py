@@ -253,3 +253,32 @@ def test_a_run_given_black_box_answers_is_not_kept(tmp_path, walled):
     assert out.status == "ok" and out.results[0].value == 7, out.reason
     assert out.returncode is not None, "the run's process was kept"
     assert after.results[0].value[1] == 1   # a new process
+
+
+FFT = """
+import os
+from numpy.fft import rfft
+
+os._runs_here = getattr(os, "_runs_here", 0) + 1
+
+def %s():
+    return [float(rfft([1.0, 2.0])[0].real), os._runs_here]
+"""
+
+
+def test_a_library_the_previous_exercise_imported_imports_again(tmp_path, walled):
+    """Red team, round 3: the reset dropped every module the previous job imported, libraries
+    too, and numpy.fft's C module cannot be loaded twice in a process, so an honest
+    `from numpy.fft import rfft` in two exercises failed the second one in a kept process. The
+    libraries now stay loaded; the student's own modules still go."""
+    folder = tmp_path / "grace"
+    folder.mkdir()
+    (folder / "ex05_losses.py").write_text(FFT % "first")
+    (folder / "ex06_output_layer.py").write_text(FFT % "second")
+    with one_student(folder) as staged:
+        first = run_student(folder / "ex05_losses.py", "ex05_losses", [Call("first")], staged=staged)
+        second = run_student(folder / "ex06_output_layer.py", "ex06_output_layer", [Call("second")], staged=staged)
+    assert first.status == "ok" and first.results[0].value == [3.0, 1], first.reason
+    assert second.status == "ok", second.reason
+    assert second.results[0].error is None, second.results[0].error
+    assert second.results[0].value == [3.0, 2]   # in the same, kept process
