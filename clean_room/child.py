@@ -26,6 +26,7 @@ import importlib.machinery
 import json
 import linecache
 import os
+import random
 import re
 import signal
 import sys
@@ -34,8 +35,6 @@ import time
 import traceback
 import types
 import warnings
-
-import random
 
 import numpy as np
 
