@@ -185,7 +185,7 @@ class Template:
                 kept.close()
         return sup.ready or sup.timed_out
 
-    def _supervise(self, sup, run_id, ans_r, job_w, out_r, job_line, deadline, keep=True):
+    def _supervise(self, sup, run_id, ans_r, job_w, out_r, job_line, deadline, keep=False):
         """Feeds the job and the replies, reads the answers and the output, until the run ends;
         True if its process is kept for the session's next job (it said so in its "done")."""
         os.set_blocking(job_w, False)
