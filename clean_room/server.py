@@ -476,7 +476,8 @@ def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed, tmp_binds)
         if worker == 0:
             sock.close()
             isolation.name_process("clean-run")
-            _lock_and_serve(level, session_id, nproc, *fds, False, None, fresh="keys" if ipc_closed else "keys+ipc")
+            _lock_and_serve(level, session_id, nproc, *fds, False, None, fresh="keys" if ipc_closed else "keys+ipc",
+                            reuse=ipc_closed and sees_all)
         for fd in fds:
             os.close(fd)
         _answer_checks(sock, run, worker, sees_all and untouched)
@@ -576,12 +577,12 @@ def _init(level, run_id, nproc, fds, status_w, before_student):
 
 
 def _lock_and_serve(level, run_id, nproc, answer_fd, job_fd, out_fd, subreaper, before_student=None,
-                    fresh=False):
+                    fresh=False, reuse=False):
     """fresh: a run in a session's namespaces: kernel keys ("keys"), and IPC objects too
     ("keys+ipc", where the session could not forbid them), of its own, so a previous run of the
-    session left nothing for this one. With "keys" the process may run the session's next jobs
-    too, when a run leaves nothing behind (clean_room.child, reuse)."""
-    reuse = fresh == "keys"   # no IPC object can outlive a run: it may take the student's next job
+    session left nothing for this one. reuse: the process may run the session's next jobs too,
+    when a run leaves nothing behind (clean_room.child): only where no IPC object can outlive a
+    run and the init can see every process of the namespace (its own /proc), to check."""
     try:
         if fresh:
             isolation.new_session_keyring()
