@@ -24,16 +24,10 @@ class TemplateGone(RuntimeError):
 
 
 class _Twin:
-    """The process of a twin template, which is not this process's child."""
+    """The process of a twin template, which is not this process's child (so `alive` asks the
+    kernel, and `close` leaves it to its parent to reap)."""
     def __init__(self, pid):
         self.pid = pid
-
-    def poll(self):
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return 0
-        return None
 
 
 class Template:
