@@ -7,8 +7,9 @@ Builds the zip, unpacks it into a temporary AUTOGRADER_ROOT and runs its setup.s
 (default: /usr/bin/python3 where it exists, as the user nobody must be able to start it), then
 times, alternating so that a busy machine slows both alike:
 
-  zip        the zip's run_autograder, as Gradescope starts it, against the numpy import of
-             the zip's virtual environment;
+  zip        the zip's run_autograder, as Gradescope starts it (writing no bytecode: each
+             submission has a fresh copy of the image), against the numpy import of the zip's
+             virtual environment;
   checkout   `python -m grader.package.run_autograder` run from this checkout with this
              Python, against this Python's numpy import.
 
@@ -79,22 +80,25 @@ def main():
     try:
         env = dict(os.environ, AUTOGRADER_ROOT=str(root))
         env.pop("GRADER_RUNNER", None)
+        # The zip's runs write no bytecode: each submission runs in a fresh copy of the image,
+        # so it has only what setup.sh compiled.
+        fresh = dict(env, PYTHONDONTWRITEBYTECODE="1")
         modes = {
             "zip": ([str(root / "venv" / "bin" / "python"), "-c", "import numpy"],
-                    [str(root / "source" / "run_autograder")], root),
+                    [str(root / "source" / "run_autograder")], root, fresh),
             "checkout": ([sys.executable, "-c", "import numpy"],
-                         [sys.executable, "-m", "grader.package.run_autograder"], ROOT),
+                         [sys.executable, "-m", "grader.package.run_autograder"], ROOT, env),
         }
         times = {mode: ([], []) for mode in modes}
         record = {}
-        for mode, (numpy_cmd, run_cmd, cwd) in modes.items():   # warm the file cache, check it works
+        for mode, (numpy_cmd, run_cmd, cwd, run_env) in modes.items():   # warm the file cache, check it works
             wall(numpy_cmd)
-            wall(run_cmd, env, cwd)
+            wall(run_cmd, run_env, cwd)
             record[mode] = graded(root)
         for _ in range(args.runs):
-            for mode, (numpy_cmd, run_cmd, cwd) in modes.items():
+            for mode, (numpy_cmd, run_cmd, cwd, run_env) in modes.items():
                 times[mode][0].append(wall(numpy_cmd))
-                times[mode][1].append(wall(run_cmd, env, cwd))
+                times[mode][1].append(wall(run_cmd, run_env, cwd))
                 graded(root)
         print(f"setup.sh (once, when Gradescope builds the image): {setup:.1f} s")
         for mode in modes:

@@ -96,7 +96,8 @@ def run_autograder(root, env=None):
     """(the finished process, results.json checked against Gradescope's schema) of the zip's
     run_autograder in `root`, started through its shebang as Gradescope starts it."""
     environment = {k: v for k, v in os.environ.items() if k != "GRADER_RUNNER"}
-    environment.update(AUTOGRADER_ROOT=str(root), **(env or {}))
+    # PYTHONDONTWRITEBYTECODE: as in a fresh container, nothing a run compiles outlives it
+    environment.update(AUTOGRADER_ROOT=str(root), PYTHONDONTWRITEBYTECODE="1", **(env or {}))
     result = subprocess.run([str(Path(root) / "source" / "run_autograder")], env=environment,
                             capture_output=True, text=True, cwd=root)
     assert result.returncode == 0, result.stderr

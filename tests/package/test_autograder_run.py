@@ -3,6 +3,7 @@ results.json is checked against Gradescope's schema (autograder_container.run_au
 import json
 import re
 import shutil
+import subprocess
 
 from click.testing import CliRunner
 
@@ -204,3 +205,29 @@ def test_when_python_itself_cannot_run_the_script_still_writes_a_zero_that_says_
     _, data = run_autograder(root)
     assert data["score"] == 0 and data["output"].startswith("GRADER ERROR")
     assert "exit status 127" in data["output"]
+
+
+STALE_BYTECODE = """
+import importlib.util, os, sys
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).rglob("*.py")):
+    try:
+        header = Path(importlib.util.cache_from_source(str(path))).read_bytes()[:16]
+    except OSError:
+        print(path, "not compiled")
+        continue
+    st = os.stat(path)
+    if int.from_bytes(header[4:8], "little") != 0 or header[8:16] != (
+            (int(st.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little") + (st.st_size & 0xFFFFFFFF).to_bytes(4, "little")):
+        print(path, "compiled from another version")
+"""
+
+
+def test_setup_compiles_the_grader_so_that_no_submission_compiles_it_again(container):
+    """Each submission runs in a fresh copy of the image setup.sh built: bytecode written then
+    is lost, so without it every submission would compile the grader again."""
+    python = container.root / "venv" / "bin" / "python"
+    for package in ("grader", "clean_room", "reference"):
+        found = subprocess.run([str(python), "-c", STALE_BYTECODE, str(container.root / "source" / package)],
+                               capture_output=True, text=True, check=True)
+        assert found.stdout == "", found.stdout
