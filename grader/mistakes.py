@@ -4,6 +4,7 @@ Two kinds: generic ones read from the answer alone (transposed, keepdims lost, s
 off by the factor n), and specific ones that an exercise lists as a `Mistake`: a label and
 the function computing what that mistake returns for the same inputs.
 """
+import copy
 import warnings
 from dataclasses import dataclass
 from typing import Callable
@@ -17,6 +18,32 @@ from .compare import close, compare, shape_text
 class Mistake:
     label: str
     wrong: Callable   # (*args) -> what a student making this mistake returns
+
+
+class MistakeAnswers:
+    """What each named mistake returns for one case's arguments, as [(label, answer)], computed
+    the first time they are read: only a wrong answer is compared with them, so grading a right
+    one never computes them (about a fifth of building a student's tests). The mistakes whose
+    model does not apply to these arguments (it raises) are left out."""
+    __slots__ = ("_mistakes", "_args", "_pairs")
+
+    def __init__(self, mistakes, args):
+        self._mistakes, self._args, self._pairs = tuple(mistakes), args, None
+
+    def __iter__(self):
+        if self._pairs is None:
+            self._pairs = []
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                for mistake in self._mistakes:
+                    try:   # a copy: a model that changes its arguments must not change the case's
+                        self._pairs.append((mistake.label, mistake.wrong(*copy.deepcopy(self._args))))
+                    except Exception:  # a mistake model that does not apply to these inputs
+                        continue
+        return iter(self._pairs)
+
+    def __repr__(self):
+        return f"MistakeAnswers({[m.label for m in self._mistakes]!r})"
 
 
 def recognize(answer, expected, mismatch, args=(), mistakes=(), n=None, kind="gradient"):

@@ -21,6 +21,7 @@ from .catalog import load_catalog
 from .compare import ANY
 from .grading import DEFAULT_TIMEOUT, STUDENT_SEED, grade_tests
 from .judge import Judge
+from .mistakes import MistakeAnswers
 
 FORMAT = 1                      # of the stored checks; a kit refuses data of another format
 DATA = Path(__file__).with_name("public_checks")
@@ -49,6 +50,8 @@ def _swap(value, old, new):
     """value with every `old` (compared by identity or equality of text) replaced by `new`."""
     if value is old or (isinstance(old, str) and isinstance(value, str) and value == old):
         return new
+    if isinstance(value, MistakeAnswers):   # computed now: the kit stores them
+        value = list(value)
     if isinstance(value, dict):
         return {k: _swap(v, old, new) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -6,17 +6,14 @@ go to the student's code in a child process; the judge runs in the grader's proc
 plain-data answers that came back. The student kit stores what is generated here at seed 1 and
 judges it with the same code (grader/public.py).
 """
-import copy
 import inspect
-import warnings
 from dataclasses import dataclass, field
 from typing import Callable
-
-import numpy as np
 
 import reference
 from clean_room.protocol import Call
 from ..judge import Judge, Verdict, first_failure, params_problem  # noqa: F401  (the exercises' modules use them)
+from ..mistakes import MistakeAnswers
 
 
 @dataclass
@@ -38,17 +35,10 @@ def names_of(functions):
 
 
 def mistake_answers(mistakes, args):
-    """[(label, what a student making that mistake returns for args)], leaving out the mistakes
-    whose model does not apply to these inputs (it raises)."""
-    out = []
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        for mistake in mistakes:
-            try:
-                out.append((mistake.label, mistake.wrong(*copy.deepcopy(args))))
-            except Exception:  # a mistake model that does not apply to these inputs
-                continue
-    return out
+    """[(label, what a student making that mistake returns for args)], computed when a judge
+    first reads them (a wrong answer), leaving out the mistakes whose model does not apply to
+    these inputs (it raises)."""
+    return MistakeAnswers(mistakes, args)
 
 
 def judged_test(name, points, calls, kind, data, mistakes=()):

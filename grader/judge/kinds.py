@@ -35,8 +35,10 @@ def _known(wrong):
 
 
 def case_mistakes(pairs):
-    """The mistakes of one case, [(label, its answer for this case)], as Mistake objects."""
-    return [Mistake(label, _known(wrong)) for label, wrong in pairs]
+    """The mistakes of one case, [(label, its answer for this case)], as Mistake objects. A
+    generator: `pairs` (maybe a MistakeAnswers) is read only if a wrong answer is diagnosed."""
+    for label, wrong in pairs:   # a generator function: not even iter(pairs) runs before the first read
+        yield Mistake(label, _known(wrong))
 
 
 def _values(data, results):

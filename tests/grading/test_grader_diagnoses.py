@@ -43,3 +43,29 @@ def test_each_named_mistake_fails_its_test_and_is_named(number, k, name, mistake
 
 def test_there_are_many_named_mistakes():
     assert len({m.label for *_, m in NAMED}) >= 30
+
+
+def _counting_test():
+    """A value test of sigmoid with one named mistake that counts its calls and changes its
+    argument in place (a model that must not touch the case the student is judged on)."""
+    from grader.hidden.base import value_test
+    from grader.mistakes import Mistake
+    calls = []
+
+    def wrong(z):
+        calls.append(1)
+        z += 1.0
+        return 1 / (1 + np.exp(z - 1.0))   # the sign flipped inside exp
+    z = np.array([[0.5, -2.0], [3.0, 0.0]])
+    return value_test("sigmoid", 1, "sigmoid", [(z,)], mistakes=[Mistake("sign flipped", wrong)]), calls, z.copy()
+
+
+def test_a_right_answer_never_computes_the_named_mistakes_and_a_wrong_one_names_its_mistake():
+    test, calls, z = _counting_test()
+    right = test.judge([CallResult(value=reference.sigmoid(z), args_after=((z,), {}))])
+    assert right.passed and calls == []
+    wrong = test.judge([CallResult(value=1 / (1 + np.exp(z)), args_after=((z,), {}))])
+    assert not wrong.passed and wrong.diagnosis == "sign flipped" and calls == [1]
+    np.testing.assert_array_equal(test.calls[0].args[0], z)     # the model changed a copy only
+    test.judge([CallResult(value=1 / (1 + np.exp(z)), args_after=((z,), {}))])
+    assert calls == [1]                                          # computed once per case
