@@ -23,6 +23,7 @@ _HOME = {
     "runner_kind": "boot", "ANSWER_LIMIT": "run",
     "Outcome": "outcome", "CallResult": "outcome", "StudentError": "outcome", "visible": "outcome",
     "set_hidden": "template", "start_spare": "template", "adopt_spare": "template", "drop_spare": "template",
+    "template_starting": "template",
 }
 _ELSEWHERE = {"Call": "clean_room.protocol", "FunctionSpec": "clean_room.plain_data"}
 

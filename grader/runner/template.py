@@ -84,6 +84,10 @@ class Template:
             return True
         return self.process.poll() is None
 
+    def starting(self):
+        """True until the template has said it is ready (it is importing numpy), without waiting."""
+        return self.level is None and not select.select([self.sock], [], [], 0)[0]
+
     def wait_ready(self):
         """The isolation level the template found ('namespaces', 'userns', 'none')."""
         if self.level is None:
@@ -378,6 +382,12 @@ def shared_template():
         import atexit
         atexit.register(_template.close)
     return _template
+
+
+def template_starting():
+    """True while this process's template, already started, has not yet said it is ready: time
+    the caller may spend on its own work rather than waiting."""
+    return _template is not None and _template.owner == os.getpid() and _template.starting()
 
 
 def forget():

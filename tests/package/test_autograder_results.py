@@ -130,3 +130,31 @@ def test_graded_in_this_process_student_code_reaches_neither_results_nor_metadat
     said = next(t["output"] for t in data["tests"] if t["number"] == "2.1" and t["extra_data"]["inputs"] == "public")
     if record["isolation"] in ("namespaces", "userns"):   # as a normal user without namespaces it runs as you
         assert "done" not in said and "Error" in said, said
+
+
+def test_tests_are_built_longest_first_only_while_the_sandbox_is_still_starting(monkeypatch):
+    built, answers = [], iter([True] * 5 + [False])
+    monkeypatch.setattr(ra.runner, "template_starting", lambda: next(answers))
+    monkeypatch.setattr(ra.engine, "hidden_tests", lambda number, seed: built.append((number, seed)))
+    monkeypatch.setattr(ra.engine, "sources_for", lambda number: None)
+    ra.build_while_the_sandbox_starts(77)
+    first, second = ra.LONGEST_FIRST[:2]
+    assert built == [(first, 77), (first, engine.STUDENT_SEED), (second, 77), (second, engine.STUDENT_SEED),
+                     (ra.LONGEST_FIRST[2], 77)]
+    built.clear()
+    monkeypatch.setattr(ra.runner, "template_starting", lambda: False)   # a ready sandbox is never kept waiting
+    ra.build_while_the_sandbox_starts(77)
+    assert built == []
+
+
+def test_a_template_is_starting_until_its_first_message_arrives():
+    import socket
+    from grader.runner.template import Template
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    with ours, theirs:
+        template = Template.__new__(Template)
+        template.sock, template.level = ours, None
+        assert template.starting()
+        theirs.send(json.dumps({"level": "namespaces"}).encode())
+        assert not template.starting()
+        assert template.wait_ready() == "namespaces" and not template.starting()
