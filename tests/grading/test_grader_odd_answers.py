@@ -29,3 +29,29 @@ def test_odd_answers_are_judged_and_earn_nothing(number, k, test):
         verdict = test.judge(answers)
         assert not verdict.passed, f"{test.name}: {label} passed"
         assert verdict.output, f"{test.name}: {label} failed without saying why"
+
+
+def _seed_test():
+    return next(t for t in hidden_tests(2, 3) if t.judge.kind == "init_params_seed")
+
+
+@pytest.mark.parametrize("third, passed, words", [
+    ("same", False, "the seed is ignored"),            # weights that vary, the same for another seed
+    ("other", True, "another seed other weights"),
+])
+def test_the_seed_check_fails_weights_that_ignore_the_seed(third, passed, words):
+    test = _seed_test()
+    w = {"W1": np.arange(12.0).reshape(3, 4) / 10, "b1": np.zeros((1, 4)), "W2": np.arange(4.0).reshape(4, 1) / 10,
+         "b2": np.zeros((1, 1))}
+    other = {k: v + 0.5 for k, v in w.items()} if third == "other" else w
+    verdict = test.judge([CallResult(value=w), CallResult(value=w), CallResult(value=other)])
+    assert verdict.passed is passed and words in (verdict.output + verdict.diagnosis)
+
+
+@pytest.mark.parametrize("value", [0.0, float("nan")])
+def test_weights_that_never_vary_pass_the_seed_check_which_cannot_apply_to_them(value):
+    """Constant weights lose their points in the test of init_params' values, not here."""
+    test = _seed_test()
+    w = {"W1": np.full((3, 4), value), "b1": np.zeros((1, 4)), "W2": np.full((4, 1), value), "b2": np.zeros((1, 1))}
+    verdict = test.judge([CallResult(value=w)] * 3)
+    assert verdict.passed and "do not vary" in verdict.output
