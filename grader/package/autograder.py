@@ -5,7 +5,8 @@ and hidden tests, not its quiz), clean_room and reference, and the exercises' st
 reads their imports; each must still be a stub). Never solutions/, tests/, docs/,
 quizzes/ or anything else of the instructor's. At its root sit setup.sh and run_autograder (LF line ends, a
 shebang, mode 755), requirements.txt (exact pins) and autograder.json (the options chosen
-here, read by run_autograder). Gradescope unpacks it into /autograder/source.
+here, read by run_autograder), and grader/catalog.json, the catalog compiled (grader.catalog).
+Gradescope unpacks it into /autograder/source.
 
 The bytes depend only on the files and the options: entries are sorted and dated 1980-01-01,
 so building twice from the same checkout gives the same zip.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import engine
-from ..catalog import COURSE_ROOT, load_catalog
+from ..catalog import CATALOG_FILE, COURSE_ROOT, compiled_catalog, load_catalog
 
 FILES = Path(__file__).with_name("files")       # setup.sh, run_autograder, requirements.txt
 SCRIPTS = ("setup.sh", "run_autograder")
@@ -78,6 +79,8 @@ def entries(visibility=DEFAULT_VISIBILITY, timeout=engine.DEFAULT_TIMEOUT):
     for name in SCRIPTS + ("requirements.txt",):
         data = (FILES / name).read_bytes().replace(b"\r\n", b"\n")   # whatever the checkout did
         found[name] = (data, 0o755 if name in SCRIPTS else 0o644)
+    compiled = CATALOG_FILE.with_suffix(".json").relative_to(COURSE_ROOT).as_posix()
+    found[compiled] = (compiled_catalog().encode(), 0o644)   # read without PyYAML's import (20 ms a run)
     config = {"format": 1, "visibility": visibility, "timeout": timeout, "public_seed": engine.STUDENT_SEED}
     found[CONFIG] = ((json.dumps(config, indent=2) + "\n").encode(), 0o644)
     _refuse_answers(found)

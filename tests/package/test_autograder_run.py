@@ -231,3 +231,11 @@ def test_setup_compiles_the_grader_so_that_no_submission_compiles_it_again(conta
         found = subprocess.run([str(python), "-c", STALE_BYTECODE, str(container.root / "source" / package)],
                                capture_output=True, text=True, check=True)
         assert found.stdout == "", found.stdout
+
+
+def test_the_zip_reads_its_catalog_without_importing_pyyaml(container):
+    python = container.root / "venv" / "bin" / "python"
+    found = subprocess.run([str(python), "-c", "import sys; from grader.catalog import load_catalog; "
+                            "print(len(load_catalog()), 'yaml' in sys.modules)"],
+                           cwd=container.root / "source", capture_output=True, text=True, check=True)
+    assert found.stdout.split() == [str(len(FILES)), "False"]

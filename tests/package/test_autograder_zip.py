@@ -58,6 +58,20 @@ def test_the_zip_holds_the_grader_reference_hidden_tests_and_catalog_and_records
     assert config["visibility"] == "after_published" and config["timeout"] == 7.0
 
 
+def test_the_compiled_catalog_gives_the_yamls_exercises_and_is_ignored_once_the_yaml_changes(built, tmp_path):
+    _, members = built
+    yaml_text, compiled = members["grader/catalog.yaml"][1], members["grader/catalog.json"][1]
+    (tmp_path / "catalog.yaml").write_bytes(yaml_text)
+    (tmp_path / "catalog.json").write_bytes(compiled)
+    assert load_catalog(tmp_path / "catalog.yaml") == load_catalog()
+    # a YAML edited after the build: its own entries count, not the stale compiled ones
+    edited = yaml_text.replace(b"title: Activation functions", b"title: Activations, edited")
+    assert edited != yaml_text
+    (tmp_path / "edited.yaml").write_bytes(edited)
+    (tmp_path / "edited.json").write_bytes(compiled)
+    assert load_catalog(tmp_path / "edited.yaml")[0].title == "Activations, edited"
+
+
 def test_no_solution_and_nothing_else_of_the_instructors_goes_into_the_zip(built):
     _, members = built
     tops = {name.split("/")[0] for name in members}
