@@ -127,3 +127,10 @@ def test_the_kit_offers_the_student_commands_only(kit):
         assert kit.run(command).returncode == 2
     assert "Exercise 6" in kit.run("hint", 6).stdout
     assert kit.run("exercise", 6, "--seed", 20261, "--path", kit.root / "exercises").returncode == 2
+
+
+def test_the_installed_kit_reads_its_catalog_compiled_without_importing_pyyaml(kit):
+    found = kit.python_run("-c", "import sys; from grader.catalog import load_catalog, CATALOG_FILE; "
+                                 "print(len(load_catalog()), CATALOG_FILE.with_suffix('.json').is_file(), "
+                                 "'yaml' in sys.modules)")
+    assert found.stdout.split() == [str(len(load_catalog())), "True", "False"], found.stderr
