@@ -239,7 +239,19 @@ def test_child_sees_no_checkout_git_solutions_or_proc(open_dir):
             return found
     ''')
     value = walled(open_dir / "ex06_output_layer.py")
+    listing = value.pop("listing of the checkout", None)
     assert value == {"host tmp": []}
+    # Where Python or numpy lives inside the checkout (a venv made there), the sandbox binds it at
+    # its own path: the checkout's folder then exists in the new root, holding only that path.
+    assert listing is None or set(listing) <= folders_bound_inside_the_checkout(), listing
+
+
+def folders_bound_inside_the_checkout():
+    """The first names under the checkout of the folders the sandbox binds (Python's, numpy's)."""
+    from clean_room.isolation import Plan
+    plan, root = Plan(), os.path.realpath(COURSE_ROOT)
+    return {os.path.relpath(p, root).split(os.sep)[0] for p in plan.python + plan.numpy
+            if p.startswith(root + os.sep)}
 
 
 def test_grader_packages_and_reference_do_not_import(open_dir):
