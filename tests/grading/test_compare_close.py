@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 
-from grader.compare import ATOL, RTOL, close
+from grader.compare import ATOL, RTOL, close, close_number
 from grader.judge.calls import same_data
 
 SPECIAL = [0.0, 1.0, -1.0, 1e-12, 1.0 + 5e-7, 1.0 + 2e-6, 1e300, np.inf, -np.inf, np.nan]
@@ -44,3 +44,9 @@ def test_same_data_agrees_with_array_equal():
         want = a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
         assert same_data(a, b) == want, (a, b)
     assert not same_data(np.zeros(2), [0.0, 0.0])
+
+
+def test_close_number_agrees_with_isclose_on_every_pair_of_special_values():
+    values = SPECIAL + [-0.0, -1e-12, 1e-9, 2e-9, -1e300, 1.0 - 1e-6, 1e6, 1e6 + 1.0, 1e6 + 0.5]
+    for x, y in itertools.product(values, repeat=2):
+        assert close_number(x, y) == bool(np.isclose(x, y, rtol=RTOL, atol=ATOL, equal_nan=True)), (x, y)
