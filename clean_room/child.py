@@ -217,7 +217,7 @@ def _note_first_state(job):
         mask=signal.pthread_sigmask(signal.SIG_BLOCK, []), umask=os.umask(0o022),
         numpy_random=np.random.get_state(), random=random.getstate(), recursion=sys.getrecursionlimit(),
         printoptions=np.get_printoptions(), streams=(sys.stdin, sys.stdout, sys.stderr),
-        tmp=_tmp_stamp(job["tmp_dir"]), limits=_rlimits(), int_digits=sys.get_int_max_str_digits(),
+        tmp=tmp_stamp(job["tmp_dir"]), limits=_rlimits(), int_digits=sys.get_int_max_str_digits(),
         meta_path=list(sys.meta_path), path_hooks=list(sys.path_hooks), gc=gc.get_threshold())
     os.umask(_first["umask"])
 
@@ -233,9 +233,11 @@ def _keepable(job):
     return job.get("keep") is True and not job["sources"] and not job["black_boxes"]
 
 
-def _tmp_stamp(tmp):
-    """/tmp's identity, times and names (where a venv under the host's /tmp is bound inside it,
-    those names are there from the start)."""
+def tmp_stamp(tmp):
+    """What tells a /tmp that no run touched from one that a run wrote in (even a file made and
+    deleted since: the times change): its identity, times and names (where a venv under the
+    host's /tmp is bound inside it, those names are there from the start). The child compares it
+    from inside the new root, the session's init (clean_room.server) from outside it."""
     st = _stat(tmp)
     return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, sorted(_listdir(tmp)))
 
@@ -253,7 +255,7 @@ def _left_nothing(job):
             return False   # a child, running or not reaped
         except ChildProcessError:
             pass
-        if _tmp_stamp(job["tmp_dir"]) != _first["tmp"]:
+        if tmp_stamp(job["tmp_dir"]) != _first["tmp"]:
             return False
         if any(stream.closed for stream in _first["streams"]) or _rlimits() != _first["limits"]:
             return False

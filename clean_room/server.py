@@ -54,6 +54,7 @@ from .protocol import EXIT_HARNESS_FAILED, EXIT_SETUP_FAILED
 # A run's processes together may hold memory_mb (each process's own address-space limit) plus
 # this: the child's share of numpy's pages once copied, its 16 MB /tmp, the kernel's buffers.
 CGROUP_ROOM_MB = 192
+ROOT_TMP = isolation.ROOT + "/tmp"   # the runs' /tmp, seen by the session's init from outside the new root
 
 
 def main():
@@ -460,7 +461,7 @@ def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed, tmp_binds)
     isolation.name_process("clean-init")
     isolation.not_dumpable()
     sees_all = isolation.own_proc()
-    untouched = isolation.tmp_state()
+    untouched = child.tmp_stamp(ROOT_TMP)
     while True:
         try:
             data, fds, _, _ = socket.recv_fds(sock, 4096, 3)
@@ -484,7 +485,7 @@ def _session_init(level, session_id, nproc, sock, tmp_mb, ipc_closed, tmp_binds)
         status = _reap_all(worker)
         try:
             emptied = isolation.fresh_tmp(tmp_mb, tmp_binds)
-            untouched = isolation.tmp_state()
+            untouched = child.tmp_stamp(ROOT_TMP)
         except OSError:
             emptied = False
         if not emptied:
@@ -503,7 +504,7 @@ def _answer_checks(sock, run, worker, untouched):
     left nothing behind and waits for the next job) is answered {"clean": run, "ok": ...}, from
     what this init sees, not what student code says: no process in the namespace but this one
     and the worker, one thread in the worker, which is not stopped and has not grown by more
-    than KEEP_GROWTH, and /tmp as the run found it. untouched: /tmp's state (isolation.tmp_state)
+    than KEEP_GROWTH, and /tmp as the run found it. untouched: /tmp's state (child.tmp_stamp)
     before the run, or None where /proc here cannot show the namespace (never kept)."""
     pidfd = os.pidfd_open(worker)
     try:
@@ -534,7 +535,7 @@ def _alone(worker, untouched):
             return False
         if int(it[b"VmSize"].split()[0]) > int(me[b"VmSize"].split()[0]) + (KEEP_GROWTH >> 10):
             return False
-        return isolation.tmp_state() == untouched
+        return child.tmp_stamp(ROOT_TMP) == untouched
     except (OSError, ValueError, KeyError, IndexError):
         return False
 
