@@ -158,24 +158,17 @@ def stage_submission(folder, staging):
 
 # ------------------------------------------------------------------------------ grading
 
-def warm(seed):
-    """The hidden tests of both seeds, and what the engine reads from the stubs, built before a
-    grading worker gives up root (elsewhere each process builds what it needs as it goes)."""
-    for e in load_catalog():
+def warm(seed, while_=None):
+    """The hidden tests of both seeds, and what the engine reads from the stubs, longest exercise
+    first: built before a grading worker gives up root, or (while_: runner.template_starting)
+    while the sandbox's template starts, which this process would only wait for. A worker
+    forked afterwards inherits them; elsewhere each process builds what it needs as it goes."""
+    for number in longest_first(e.number for e in load_catalog()):
         for s in (seed, engine.STUDENT_SEED):
-            engine.hidden_tests(e.number, s)
-        engine.black_boxes_for(e.number)
-        engine.sources_for(e.number)
-
-
-def build_while_the_sandbox_starts(seed):
-    """Builds exercises' tests, longest first, while the sandbox's template is still starting:
-    this process would only wait for it, and the grading worker forked later inherits them."""
-    for number in LONGEST_FIRST:
-        for s in (seed, engine.STUDENT_SEED):
-            if not runner.template_starting():
+            if while_ is not None and not while_():
                 return
             engine.hidden_tests(number, s)
+        engine.black_boxes_for(number)
         engine.sources_for(number)
 
 
@@ -277,12 +270,15 @@ def grade(user, folder, seed, timeout, parallel):
     return Grading(level, _user_name(user[0] if user else os.geteuid()), [(n, *done[n]) for n in numbers])
 
 
+def longest_first(numbers):
+    return sorted(numbers, key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else len(LONGEST_FIRST))
+
+
 def _queue(numbers):
     """A pipe holding the exercises to grade, one byte each, longest first: every grading process
     reads its next exercise from it (a read of one byte is atomic), so each is graded once."""
     read_end, write_end = os.pipe()
-    order = sorted(numbers, key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else len(LONGEST_FIRST))
-    os.write(write_end, bytes(order))
+    os.write(write_end, bytes(longest_first(numbers)))
     os.close(write_end)
     return read_end
 
@@ -570,7 +566,7 @@ def grade_submission(root, options, student, started):
         os.chmod(staged.folder, 0o755)      # root's files, readable by a grading user, whatever the umask
         for path in staged.folder.iterdir():
             os.chmod(path, 0o644)
-        build_while_the_sandbox_starts(student.seed)
+        warm(student.seed, while_=runner.template_starting)
         level, user = isolation_level(), None
         if os.geteuid() == 0 and level != "namespaces":
             _keep_from_students(root)

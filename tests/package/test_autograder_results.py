@@ -137,13 +137,13 @@ def test_tests_are_built_longest_first_only_while_the_sandbox_is_still_starting(
     monkeypatch.setattr(ra.runner, "template_starting", lambda: next(answers))
     monkeypatch.setattr(ra.engine, "hidden_tests", lambda number, seed: built.append((number, seed)))
     monkeypatch.setattr(ra.engine, "sources_for", lambda number: None)
-    ra.build_while_the_sandbox_starts(77)
+    ra.warm(77, while_=ra.runner.template_starting)
     first, second = ra.LONGEST_FIRST[:2]
     assert built == [(first, 77), (first, engine.STUDENT_SEED), (second, 77), (second, engine.STUDENT_SEED),
                      (ra.LONGEST_FIRST[2], 77)]
     built.clear()
     monkeypatch.setattr(ra.runner, "template_starting", lambda: False)   # a ready sandbox is never kept waiting
-    ra.build_while_the_sandbox_starts(77)
+    ra.warm(77, while_=ra.runner.template_starting)
     assert built == []
 
 
