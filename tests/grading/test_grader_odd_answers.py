@@ -48,6 +48,18 @@ def test_the_seed_check_fails_weights_that_ignore_the_seed(third, passed, words)
     assert verdict.passed is passed and words in (verdict.output + verdict.diagnosis)
 
 
+@pytest.mark.parametrize("dtype, step", [(np.longdouble, 1e-19), (np.int64, 1)])
+def test_weights_that_vary_below_float64s_resolution_still_vary(dtype, step):
+    """Red team: the check once compared in float64, where long doubles 1e-19 apart (or ints past
+    2**53) are one value, so seed-ignoring weights passed as weights that never vary."""
+    test = _seed_test()
+    base = dtype(2 ** 60) if dtype is np.int64 else dtype(0.1)
+    w = {"W1": base + np.arange(12, dtype=dtype).reshape(3, 4) * dtype(step), "b1": np.zeros((1, 4)),
+         "W2": base + np.arange(4, dtype=dtype).reshape(4, 1) * dtype(step), "b2": np.zeros((1, 1))}
+    verdict = test.judge([CallResult(value=w)] * 3)
+    assert not verdict.passed and "the seed is ignored" in verdict.diagnosis
+
+
 @pytest.mark.parametrize("value", [0.0, float("nan")])
 def test_weights_that_never_vary_pass_the_seed_check_which_cannot_apply_to_them(value):
     """Constant weights lose their points in the test of init_params' values, not here."""
