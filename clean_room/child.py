@@ -217,7 +217,7 @@ def _note_first_state(job):
         mask=signal.pthread_sigmask(signal.SIG_BLOCK, []), umask=os.umask(0o022),
         numpy_random=np.random.get_state(), random=random.getstate(), recursion=sys.getrecursionlimit(),
         printoptions=np.get_printoptions(), streams=(sys.stdin, sys.stdout, sys.stderr),
-        tmp=tmp_stamp(job["tmp_dir"]), limits=_rlimits(), int_digits=sys.get_int_max_str_digits(),
+        tmp=tmp_stamp(job["tmp_dir"]), fds=_open_files(), limits=_rlimits(), int_digits=sys.get_int_max_str_digits(),
         meta_path=list(sys.meta_path), path_hooks=list(sys.path_hooks), gc=gc.get_threshold())
     os.umask(_first["umask"])
 
@@ -225,6 +225,19 @@ def _note_first_state(job):
 def _rlimits():
     return [_getrlimit(which) for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU, resource.RLIMIT_FSIZE,
                                             resource.RLIMIT_NOFILE, resource.RLIMIT_NPROC, resource.RLIMIT_CORE)]
+
+
+def _open_files():
+    """(fd, device, inode) of every open descriptor: a file the run left open (one made with
+    O_TMPFILE fills /tmp without a name or a changed time) is not a fresh process's."""
+    found = []
+    for fd in range(NOFILE_LIMIT):
+        try:
+            st = _fstat(fd)
+        except OSError:
+            continue
+        found.append((fd, st.st_dev, st.st_ino))
+    return found
 
 
 def _keepable(job):
@@ -245,8 +258,8 @@ def tmp_stamp(tmp):
 def _left_nothing(job):
     """True if the run left nothing that a fresh process would not have: no thread, no process
     (this process is their subreaper: orphans come to it, so none can hide), nothing made in
-    /tmp (its times are unchanged: not even a file made and deleted), and CPU time to spare
-    under the limit, which counts the whole process."""
+    /tmp (its times are unchanged: not even a file made and deleted), no file left open, and
+    CPU time to spare under the limit, which counts the whole process."""
     try:
         if _thread_count() != 0:
             return False
@@ -255,7 +268,7 @@ def _left_nothing(job):
             return False   # a child, running or not reaped
         except ChildProcessError:
             pass
-        if tmp_stamp(job["tmp_dir"]) != _first["tmp"]:
+        if tmp_stamp(job["tmp_dir"]) != _first["tmp"] or _open_files() != _first["fds"]:
             return False
         if any(stream.closed for stream in _first["streams"]) or _rlimits() != _first["limits"]:
             return False

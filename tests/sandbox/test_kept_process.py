@@ -13,7 +13,7 @@ from grader.runner import Call, one_student, run_student
 from sandbox_students import children
 
 STUDENT = """
-import os, sys, signal, threading, time, builtins, warnings, random, decimal, faulthandler, gc, ctypes, platform
+import io, os, sys, signal, threading, time, builtins, warnings, random, decimal, faulthandler, gc, ctypes, platform
 import numpy as np
 
 os._runs_here = getattr(os, "_runs_here", 0) + 1   # this process's runs of this file
@@ -38,7 +38,7 @@ def mess():
     np.random.seed(1); random.seed(1); sys.setrecursionlimit(200); os.umask(0o777)
     signal.signal(signal.SIGALRM, lambda *a: None); signal.setitimer(signal.ITIMER_REAL, 100)
     builtins.len = lambda x: -1; sys.path.insert(0, "/student"); np.seterr(all="raise")
-    np.set_printoptions(precision=2); warnings.simplefilter("error"); sys.stdout = open(os.devnull, "w")
+    np.set_printoptions(precision=2); warnings.simplefilter("error"); sys.stdout = io.StringIO()
     os.environ["LEFT"] = "1"; os.chdir("/"); sys.settrace(lambda *a: None)
     decimal.getcontext().prec = 3; sys.set_int_max_str_digits(640); gc.set_threshold(1)
     sys.meta_path.insert(0, sys.meta_path[-1])
@@ -59,6 +59,12 @@ def leave_orphan():
 
 def leave_file():
     open("/tmp/left", "w").close()
+    return who()
+
+def leave_tmpfile():   # an open file with no name: /tmp's times and names do not change
+    global kept_file
+    kept_file = os.open("/tmp", os.O_TMPFILE | os.O_RDWR)
+    os.write(kept_file, b"x" * (1 << 20))
     return who()
 
 def leave_watchdog():   # a C thread, which threading does not count
@@ -137,7 +143,7 @@ def test_the_next_job_runs_as_in_a_fresh_process(tmp_path, walled):
     assert after == fresh
 
 
-@pytest.mark.parametrize("litter", ["leave_thread", "leave_orphan", "leave_file", "burn_cpu", "leave_watchdog",
+@pytest.mark.parametrize("litter", ["leave_thread", "leave_orphan", "leave_file", "leave_tmpfile", "burn_cpu", "leave_watchdog",
                                     "grow_memory", "close_stdout", "leave_sibling"])
 def test_a_run_that_left_anything_is_not_kept(tmp_path, walled, litter):
     """What the process itself can see (threads, children, /tmp, CPU, its streams), and what only
