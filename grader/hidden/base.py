@@ -53,7 +53,7 @@ KEEPS_INPUTS = ", leaving its inputs unchanged"   # the name of a test that also
 
 
 def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_of=None, kind="gradient",
-               what="cases", check_inputs=True, float_errors=False):
+               what="cases", check_inputs=True, float_errors=False, changed=None):
     """A test that calls `function` on every case and wants the reference's answer for each.
 
     A test judges what its name says and nothing else: with check_inputs its name says so
@@ -63,7 +63,9 @@ def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_o
     cases: argument tuples; expected: (*args) -> the right answer (the reference's by default),
     or a list with the right answer of each case; n_of: (*args) -> the number of samples, for
     'n times too large' diagnoses; check_inputs: also fail when an argument was changed in place;
-    float_errors: numpy's overflow, divide and invalid warnings raise in the student's code.
+    float_errors: numpy's overflow, divide and invalid warnings raise in the student's code;
+    changed: the diagnosis when an argument changed (not by round-off), for a function whose
+    docstring says how to put it back; the generic one otherwise.
     """
     expected = expected or getattr(reference, function)
     cases = [tuple(args) for args in cases]
@@ -71,6 +73,8 @@ def value_test(name, points, function, cases, *, expected=None, mistakes=(), n_o
     calls = [Call(function, args, return_args=check_inputs, float_errors=float_errors) for args in cases]
     data = dict(function=function, cases=cases, expected=answers, mistakes=[mistake_answers(mistakes, a) for a in cases],
                 n=[n_of(*args) if n_of else None for args in cases], kind=kind, what=what)
+    if changed:
+        data["changed"] = changed
     return judged_test(name + (KEEPS_INPUTS if check_inputs else ""), points, calls, "values", data, mistakes)
 
 
@@ -82,16 +86,3 @@ def gradient_test(name, points, function, cases, numeric, *, mistakes=(), n_of=N
     inner = value_test(name, points, function, cases, expected=numeric, mistakes=mistakes, n_of=n_of,
                        check_inputs=check_inputs)
     return HiddenTest(name, points, inner.calls, Judge("gradient", inner.judge.data), inner.mistakes)
-
-
-def inputs_kept_test(name, points, function, cases, expected=None, changed=None):
-    """A test that wants every argument left exactly as it was, and nothing else: the answer
-    only has to be one (of the right kind: a dict, an array), its keys, shapes and numbers are
-    the other tests' business. changed: the diagnosis when an argument changed (not by round-off),
-    for a function whose docstring says how to put it back; the generic one otherwise."""
-    expected = expected or getattr(reference, function)
-    cases = [tuple(args) for args in cases]
-    calls = [Call(function, args, return_args=True) for args in cases]
-    return judged_test(name, points, calls, "inputs_kept",
-                       dict(function=function, cases=cases, expected=[expected(*args) for args in cases],
-                            changed=changed))

@@ -24,6 +24,18 @@ BCE_MISTAKES = [
 ]
 
 
+def _extremes(rng, wrong):
+    """A batch in which some y_hat are exactly 0 or 1: right ones, `wrong` confidently wrong ones,
+    and the rest strictly between (their cross-entropy is the batch's loss but for the wrong ones)."""
+    n = int(rng.integers(3, 7)) + wrong
+    y = labels(rng, n)
+    y_hat = reference.sigmoid(rng.normal(scale=2, size=(n, 1)))
+    exact = rng.choice(n, size=int(rng.integers(wrong + 1, n)), replace=False)   # one right at least, one between
+    y_hat[exact] = y[exact]
+    y_hat[exact[:wrong]] = 1 - y[exact[:wrong]]
+    return y, y_hat
+
+
 def tests(rng):
     cases = []
     for n, _, _ in shapes(rng, 5):
@@ -33,9 +45,7 @@ def tests(rng):
     lecture = [(np.array([[1.0]]), np.array([[0.95]])), (np.array([[1.0]]), np.array([[0.05]])),
                (np.array([[0.0]]), np.array([[0.95]])), (np.array([[1.0], [1.0], [0.0], [0.0]]),
                                                           np.array([[0.95], [0.05], [0.95], [0.05]]))]
-    extreme = [(np.array([[1.0], [0.0]]), np.array([[1.0], [0.0]])),
-               (np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]])),
-               (np.array([[1.0], [0.0], [1.0]]), np.array([[1.0], [0.0], [0.0]]))]
+    extreme = [(np.array([[1.0], [0.0]]), np.array([[1.0], [0.0]]))] + [_extremes(rng, wrong) for wrong in (0, 0, 1, 2)]
 
     return [
         value_test("mse is the mean of the squared errors", 2, "mse", mse_cases, n_of=_n, kind="loss",
@@ -44,9 +54,9 @@ def tests(rng):
                              Mistake("divided by the number of rows only: the mean is over all the elements, so an "
                                      "(n, k) array divides by n · k (np.mean does it)",
                                      lambda y, p: np.sum((y - p) ** 2) / np.shape(y)[0])]),
-        value_test("bce is the mean binary cross-entropy", 2, "bce", cases, n_of=_n, kind="loss", mistakes=BCE_MISTAKES),
-        value_test("bce reproduces the lecture's table (0.05, 3.0, 3.0)", 1, "bce", lecture, n_of=_n, kind="loss",
-                   mistakes=BCE_MISTAKES, check_inputs=False),
-        judged_test("bce at y_hat exactly 0 or 1: finite, about 0 when right, large when confidently wrong", 1, [Call("bce", a) for a in extreme], "bce_extremes",
-                    {"cases": extreme}),
+        # The lecture's table is among drawn cases: alone, its answers could be written into the file.
+        value_test("bce is the mean binary cross-entropy, the lecture's table (0.05, 3.0, 3.0) included", 3, "bce",
+                   lecture + cases, n_of=_n, kind="loss", mistakes=BCE_MISTAKES),
+        judged_test("bce at y_hat exactly 0 or 1: finite, about 0 where right, large where confidently wrong", 1,
+                    [Call("bce", a) for a in extreme], "bce_extremes", {"cases": extreme}),
     ]

@@ -1,7 +1,7 @@
 """Hidden tests of exercise 9: one gradient-descent step, returned as a new dict."""
 import reference
 from ..mistakes import Mistake
-from .base import inputs_kept_test, value_test
+from .base import value_test
 from .inputs import network, shapes
 
 MISTAKES = [
@@ -22,7 +22,6 @@ def tests(rng):
     return [
         value_test("sgd_step computes W − lr · dW for every parameter", 2, "sgd_step", args, mistakes=MISTAKES,
                    check_inputs=False),
-        value_test("sgd_step with lr = 0 changes nothing, with lr = 1 subtracts the whole gradient", 1, "sgd_step",
-                   edges, mistakes=MISTAKES[:2], check_inputs=False),
-        inputs_kept_test("sgd_step leaves params and grads unchanged", 1, "sgd_step", args[:3]),
+        value_test("sgd_step with lr = 0 changes nothing, with lr = 1 subtracts the whole gradient", 2, "sgd_step",
+                   edges, mistakes=MISTAKES[:2]),
     ]

@@ -196,18 +196,26 @@ def _nearly_equal(before, after):
             and np.allclose(before, after, rtol=1e-12, atol=1e-15))
 
 
-def judge_call(function, args, result, expected, names, *, mistakes=(), n=None, kind="gradient"):
+def judge_call(function, args, result, expected, names, *, mistakes=(), n=None, kind="gradient",
+               changed_diagnosis=INPLACE):
     """A Verdict for one call: its error, its answer against `expected`, and its inputs left alone.
 
-    mistakes: Mistake objects whose `wrong` gives that mistake's answer for these args.
+    mistakes: Mistake objects whose `wrong` gives that mistake's answer for these args. A wrong
+    answer from a call that also changed its inputs says so: that may be why it is wrong (x not
+    put back between the elements of a numerical gradient), and no named mistake explains it.
     """
     if result.error is not None:
         return error_verdict(function, args, result.error, names)
     mismatch = compare(result.value, expected, "the result")
     if mismatch:   # the call's text only now: formatting it for answers that pass cost ~20 ms a student
         diagnosis = recognize(result.value, expected, mismatch, args, mistakes, n, kind)
-        return Verdict(False, f"{call_text(function, args, names)}\n{mismatch.message}", diagnosis)
-    return inputs_verdict(function, args, result, names)
+        text = f"{call_text(function, args, names)}\n{mismatch.message}"
+        changed = changed_inputs(args, result, names)
+        if changed:
+            text += f"\nand the call changed its input {', '.join(changed)}"
+            diagnosis = diagnosis or changed_diagnosis
+        return Verdict(False, text, diagnosis)
+    return inputs_verdict(function, args, result, names, changed_diagnosis)
 
 
 def first_failure(verdicts, what):

@@ -7,10 +7,10 @@ same data read from a file. One code path, so the feedback is the same in both p
 """
 import numpy as np
 
-from ..compare import ANY, as_number_array, describe, same_form
+from ..compare import ANY, as_number_array, describe
 from ..mistakes import Mistake
-from .calls import (INPLACE, Verdict, call_text, error_verdict, first_failure, inputs_verdict, judge_call,
-                    params_problem, relative_error, same_data)
+from .calls import (INPLACE, Verdict, call_text, error_verdict, first_failure, judge_call, params_problem,
+                    relative_error, same_data)
 
 
 class Judge:
@@ -43,7 +43,9 @@ def case_mistakes(pairs):
 
 def _values(data, results):
     function, names = data["function"], data["names"][data["function"]]
-    verdicts = [judge_call(function, args, res, want, names, mistakes=case_mistakes(pairs), n=n, kind=data["kind"])
+    changed = data.get("changed") or INPLACE
+    verdicts = [judge_call(function, args, res, want, names, mistakes=case_mistakes(pairs), n=n, kind=data["kind"],
+                           changed_diagnosis=changed)
                 for args, res, want, pairs, n in zip(data["cases"], results, data["expected"], data["mistakes"],
                                                      data["n"])]
     return first_failure(verdicts, data["what"])
@@ -68,24 +70,6 @@ def _relative_error(got, want):
     return relative_error(got, want) if isinstance(got, np.ndarray) else None
 
 
-def _inputs_kept(data, results):
-    """Every argument left exactly as it was. The call must return an answer of the right kind
-    (a dict of arrays, an array: a function that returns nothing leaves its inputs alone for
-    free); its keys, shapes and numbers are judged by the other tests, not here."""
-    function, names = data["function"], data["names"][data["function"]]
-    changed = data.get("changed") or INPLACE
-    verdicts = []
-    for args, res, want in zip(data["cases"], results, data["expected"]):
-        if res.error is not None:
-            verdicts.append(error_verdict(function, args, res.error, names))
-        elif not _an_answer(res.value, want):
-            verdicts.append(Verdict(False, f"{call_text(function, args, names)}\n"
-                                           f"expected {_kind_of(want)}, got {describe(res.value)}"))
-        else:
-            verdicts.append(inputs_verdict(function, args, res, names, changed))
-    return first_failure(verdicts, what="calls")
-
-
 def _number_array(value):
     return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
 
@@ -101,22 +85,6 @@ def _one_value(array):
     if flat.dtype.kind == "f":
         same |= np.isnan(flat) & np.isnan(flat[0])
     return bool(np.all(same))
-
-
-def _an_answer(got, want):
-    """got is an answer of want's kind: a dict of number arrays (any keys, any shapes) where a
-    dict belongs, an array of numbers where an array belongs, else an answer of want's form."""
-    if isinstance(want, dict):
-        return isinstance(got, dict) and bool(got) and all(_number_array(v) for v in got.values())
-    if isinstance(want, np.ndarray):
-        return _number_array(got)
-    return same_form(got, want)
-
-
-def _kind_of(want):
-    if isinstance(want, dict):
-        return "a dict of arrays"
-    return "an array" if isinstance(want, np.ndarray) else describe(want)
 
 
 def _check_params(args, result, names):
@@ -174,8 +142,10 @@ def _init_params_seed(data, results):
 
 
 def _bce_at_extremes(args, result, names):
-    """bce at y_hat exactly 0 or 1: finite, about 0 when right, large when confidently wrong."""
-    y, y_hat = args
+    """bce where some y_hat are exactly 0 or 1: finite; the exactly right samples cost about 0, so
+    with no wrong one the loss is the other samples' cross-entropy; a confidently wrong sample
+    costs a lot (at least 5, which any eps up to e^-5 gives)."""
+    y, y_hat = (np.asarray(a, dtype=np.float64) for a in args)
     head = call_text("bce", args, names)
     if result.error is not None:
         return error_verdict("bce", args, result.error, names)
@@ -185,12 +155,19 @@ def _bce_at_extremes(args, result, names):
     v = float(v)
     if not np.isfinite(v):
         return Verdict(False, f"{head}\ngot {v}", "NaN or inf at y_hat = 0 or 1: log(0) is -inf; clip y_hat into [eps, 1 − eps] first")
-    wrong = np.mean(np.abs(y - y_hat))  # the share of confidently wrong answers
-    if wrong == 0 and abs(v) > 1e-6:
-        return Verdict(False, f"{head}\nevery answer is exactly right, so the loss should be about 0, got {v:.6g}",
-                       "the clipping eps is too large")
-    if wrong > 0 and v < 5 * wrong:
-        return Verdict(False, f"{head}\na confident wrong answer should cost a lot, got only {v:.6g}",
+    between = (y_hat > 0) & (y_hat < 1)
+    wrong = ~between & (y_hat != y)
+    p, t = y_hat[between], y[between]
+    rest = float(-np.sum(t * np.log(p) + (1 - t) * np.log(1 - p)) / y.size)
+    if not wrong.any():
+        if abs(v - rest) > 1e-6 * max(1.0, abs(rest)):
+            where = "every answer is exactly right, so the loss should be about 0" if not between.any() else \
+                f"the samples with y_hat exactly right should cost about 0, the others their cross-entropy: {rest:.6g}"
+            return Verdict(False, f"{head}\n{where}, got {v:.6g}", "the clipping eps is too large" if v > rest else None)
+        return Verdict(True)
+    least = rest + 5.0 * int(wrong.sum()) / y.size
+    if v < least:
+        return Verdict(False, f"{head}\na confident wrong answer should cost a lot: at least {least:.4g} here, got only {v:.6g}",
                        "the clipping eps is too large: use something tiny like 1e-12")
     return Verdict(True)
 
@@ -227,6 +204,32 @@ def _losses_verdict(head, losses, epochs):
     return None
 
 
+START_DIAGNOSIS = ("the first loss is not that of the initial parameters: start from init_params(d, n_hidden, 1, seed) "
+                   "with the seed given, and record each epoch's loss before its update")
+PATH_DIAGNOSIS = ("the losses leave gradient descent's path here: each epoch is forward, loss, backward, then "
+                  "params = sgd_step(params, grads, lr) with the lr given")
+LAST_DIAGNOSIS = ("the losses follow gradient descent, but the params returned are not the last update's: return "
+                  "the params the loop ends with")
+
+
+def _descent_verdict(head, losses, params, descent):
+    """None when the losses, epoch by epoch, and the params returned are gradient descent's from
+    the same start (descent: the reference's, made by the generator): a table learned by any
+    other route (weights written into the file) is not train's work."""
+    got, want = as_number_array(losses), np.asarray(descent["losses"], dtype=np.float64)
+    off = np.flatnonzero(~np.isclose(got.astype(np.float64), want, rtol=1e-6, atol=1e-9))
+    if off.size:
+        k = int(off[0])
+        return Verdict(False, f"{head}\nepoch {k + 1}'s loss is {float(got[k]):.6g}; gradient descent from "
+                              f"init_params(..., seed) gives {want[k]:.6g}", START_DIAGNOSIS if k == 0 else PATH_DIAGNOSIS)
+    for name in ("W1", "b1", "W2", "b2"):
+        mine = np.asarray(params[name], dtype=np.float64)
+        if not np.allclose(mine, descent["params"][name], rtol=1e-6, atol=1e-9):
+            return Verdict(False, f"{head}\nthe losses are gradient descent's, but the returned {name} is not the "
+                                  f"one its last update gives", LAST_DIAGNOSIS)
+    return None
+
+
 def trained_network_score(X, y, params):
     """(accuracy, mean BCE) of a trained 2-layer network on (X, y), from its output logits.
 
@@ -243,8 +246,9 @@ def trained_network_score(X, y, params):
 
 def _training(data, results):
     """train's answer on one data set: losses that fall (unless data["losses"] is False: a test
-    of accuracy alone), params of the right shapes, and the trained network's accuracy (and loss)
-    on that data set."""
+    of accuracy alone), params of the right shapes, gradient descent's own losses and params
+    (where data["descent"] holds them), and the trained network's accuracy (and loss) on that
+    data set."""
     (X, y), kwargs, result = data["args"], data["kwargs"], results[0]
     names = data["names"]["train"]
     head = call_text("train", (X, y), names) + (f" with {kwargs}" if kwargs else "")
@@ -259,6 +263,10 @@ def _training(data, results):
     problem = params_problem(params, X.shape[1], kwargs.get("n_hidden", 2))
     if problem:
         return Verdict(False, f"{head}\nthe returned params: {problem[0]}", problem[1])
+    if data.get("descent") is not None:
+        bad = _descent_verdict(head, losses, params, data["descent"])
+        if bad:
+            return bad
     accuracy, loss = trained_network_score(X, y, params)
     first = as_number_array(losses)
     first = f" (first epoch's loss {float(first[0]):.4f})" if first is not None and first.ndim == 1 and first.size else ""
@@ -274,7 +282,6 @@ def _training(data, results):
 KINDS = {
     "values": _values,
     "gradient": _gradient,
-    "inputs_kept": _inputs_kept,
     "init_params_shapes": _each(_check_params, "init_params", "sizes", "network sizes"),
     "init_params_seed": _init_params_seed,
     "bce_extremes": _each(_bce_at_extremes, "bce", "cases", "batches"),

@@ -56,7 +56,9 @@ def test_feedback_shows_what_was_checked_expected_and_got(run, solved):
 
 
 def test_large_arrays_are_summarized_with_the_worst_element(run, solved):
-    edit(solved, "ex07_hidden_layer.py", "return X.T @ dz1", "out = X.T @ dz1\n    out[0, 0] += 1\n    return out")
+    # wrong where the answer is large only, so the example shown is one of those (seed 4 has (8, 8))
+    edit(solved, "ex07_hidden_layer.py", "return X.T @ dz1",
+         "out = X.T @ dz1\n    if out.size > 20:\n        out[0, 0] += 1\n    return out")
     out = run("exercise", 7, "--path", solved, "--seed", 4).output
     assert "worst at [0, 0]" in out and "elements differ" in out
 

@@ -80,7 +80,7 @@ def test_identical_failures_are_collapsed(run, solved):
     edit(solved, "ex08_backward.py", "g_z2 = dz2(y_hat, y)", "g_z2 = y_hat - y")
     out = run("exercise", 8, "--path", solved).output
     assert out.count("Looks like:") == 1, out
-    assert out.count("the same failure as 8.1") >= 2
+    assert " ".join(out.split()).count("the same failure as 8.1") >= 2   # the lines may wrap inside it
 
 
 @pytest.mark.parametrize("columns", [60, 100])
@@ -190,3 +190,4 @@ def test_results_json_for_a_missing_file_reads_back_test_by_test():
     assert [(t.name, t.number, t.max_score, t.passed) for t in back.tests] == [("mse", "5.1", 2.0, False),
                                                                               ("bce", "5.2", 4.0, False)]
     assert back.reason == ex.reason and back.score == 0 and back.max_score == 6
+
