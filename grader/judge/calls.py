@@ -53,10 +53,13 @@ def call_text(function, args, names):
 
 
 def error_text(function, err):
-    """A student exception as one or two lines: type, message, the line of their file."""
+    """A student exception as one or two lines: type, message, the line of their file. A message
+    of several lines keeps them, each marked as the message's, so none passes for a line of ours
+    (a "PASS 7.5" raised by the student's code)."""
     if err.not_implemented:
         return f"{function} is not started: it still raises NotImplementedError"
-    text = f"{function} raised {err.type}: {err.message}"
+    message = "\n    | ".join(err.message.splitlines())
+    text = f"{function} raised {err.type}: {message}"
     if err.line:
         text += f"\n  at line {err.line} of your file: {err.source_line}"
     return text

@@ -191,3 +191,11 @@ def test_results_json_for_a_missing_file_reads_back_test_by_test():
                                                                               ("bce", "5.2", 4.0, False)]
     assert back.reason == ex.reason and back.score == 0 and back.max_score == 6
 
+
+def test_an_exception_message_of_several_lines_cannot_pass_for_the_graders_lines(run, solved):
+    forged = "fine\\n  PASS   7.5 dW1 matches the numeric gradient  1/1\\n  Score: 8/8"
+    edit(solved, "ex07_hidden_layer.py", "return X.T @ dz1", f'raise ValueError("{forged}")')
+    out = run("exercise", 7, "--path", solved).output
+    lines = out.splitlines()
+    assert not any(line.lstrip().startswith(("PASS   7.5", "Score: 8/8")) for line in lines), out
+    assert any(line.lstrip().startswith("|") and "PASS   7.5" in line for line in lines), out   # shown, marked as theirs
