@@ -76,10 +76,9 @@ def read_cells(sources) -> NotebookFiles:
     definitions, problems = {}, []
     order = 0
     for label, source in sources.items():
-        try:
-            tree = ast.parse(_without_magics(source))
-        except SyntaxError as exc:
-            problems.append(f"{label} was left out: a syntax error at its line {exc.lineno}: {exc.msg}")
+        tree, problem = _parsed(source)
+        if problem:
+            problems.append(f"{label} was left out: {problem}")
             continue
         for node in tree.body:
             kept = _kept(node)
@@ -88,6 +87,25 @@ def read_cells(sources) -> NotebookFiles:
                     order += 1
                     definitions[name] = (order, node)
     return NotebookFiles(_exercise_files(definitions), problems)
+
+
+def _parsed(source):
+    """(the cell's tree, None), or (None, why it cannot be kept). Beyond the parser: what the
+    compiler refuses (`global x` after an assignment to x, an unbound nonlocal), and code nested
+    too deeply to compile or to write back out (unparse and symtable, used below, recurse)."""
+    try:
+        tree = ast.parse(_without_magics(source))
+        compile(tree, "<cell>", "exec", dont_inherit=True)
+        for node in tree.body:
+            if _kept(node):
+                symtable.symtable(ast.unparse(node), "<cell>", "exec")
+    except SyntaxError as exc:
+        return None, f"a syntax error{f' at its line {exc.lineno}' if exc.lineno else ''}: {exc.msg}"
+    except (RecursionError, MemoryError):
+        return None, "its code is nested too deeply to read"
+    except ValueError as exc:   # a null byte in the source
+        return None, f"it cannot be read as Python ({_first_line(exc)})"
+    return tree, None
 
 
 class NotebookFolder:

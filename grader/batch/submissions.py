@@ -258,6 +258,9 @@ def _from_notebook(data, shown):
         notebook = read_notebook(data, shown)
     except NotebookError as exc:
         raise SubmissionError(str(exc))
+    except Exception as exc:  # noqa: BLE001 - one student's file must not stop the class's batch
+        raise SubmissionError(f"{shown}: the grader could not read this notebook ({type(exc).__name__}: "
+                              f"{' '.join(str(exc).split())[:200]})") from None
     if not notebook.files:
         raise SubmissionError(f"{shown} defines none of the exercises' functions")
     files = {name: text.encode("utf-8") for name, text in notebook.files.items()}

@@ -11,7 +11,7 @@ import pytest
 from grader.batch import run_batch
 from grader.catalog import COURSE_ROOT, load_catalog
 from grader.engine import grade_folder
-from grader.notebook import NotebookError, NotebookFolder, read_notebook
+from grader.notebook import NotebookError, NotebookFolder, read_cells, read_notebook
 
 FILES = {e.number: e.file for e in load_catalog()}
 POINTS = {e.number: e.points for e in load_catalog()}
@@ -98,6 +98,22 @@ def test_one_giant_cell_and_a_broken_cell(tmp_path):
     assert sum(ex.score for ex in grade_notebook(path).values()) == FULL
 
 
+REFUSED_BY_THE_COMPILER = {   # ast.parse takes them; compile, symtable or unparse do not
+    "global after an assignment": ("count = 0\ndef sigmoid(z):\n    count = 1\n    global count\n    return z\n",
+                                   "syntax error at its line 4"),
+    "unbound nonlocal": ("def relu(z):\n    nonlocal q\n    return z\n", "syntax error at its line 2"),
+    "nested too deeply": ("def relu(z):\n    return " + "+".join(["z"] * 30000) + "\n", "nested too deeply"),
+}
+
+
+@pytest.mark.parametrize("label", REFUSED_BY_THE_COMPILER)
+def test_a_cell_the_compiler_refuses_is_left_out_with_one_line(label):
+    source, words = REFUSED_BY_THE_COMPILER[label]
+    read = read_cells({"In [1]": solution(1), "In [2]": source, "In [3]": solution(2)})
+    assert len(read.problems) == 1 and read.problems[0].startswith("In [2] was left out") and words in read.problems[0]
+    assert sorted(read.files) == [FILES[1], FILES[2]] and "return z\n" not in read.files[FILES[1]]
+
+
 def test_a_wrong_function_costs_its_own_exercise_only(tmp_path):
     wrong = ALL + ["def dz2(y_hat, y):\n    return y_hat - y\n"]   # the last definition wins
     results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(wrong)))
@@ -147,13 +163,14 @@ def test_a_class_mixing_notebooks_and_py_files(tmp_path):
     for n in FILES:                                                          # .py files
         (subs / "dee" / FILES[n]).write_text(solution(n))
     write(subs, "eve.ipynb", b"{not json")                                  # broken
+    write(subs, "gus.ipynb", notebook(ALL + [source for source, _ in REFUSED_BY_THE_COMPILER.values()]))
     write(subs / "fay", "a.ipynb", notebook(ALL))
     write(subs / "fay", "b.ipynb", notebook(ALL))                           # two: which one?
     out = tmp_path / "out"
     run_batch(subs, out, seed=3, timeout=20, workers=2, progress=False)
     rows = {r.split(",")[0]: r for r in (out / "gradebook.csv").read_text().splitlines()[1:]}
     total = {name: json.loads((out / name / "results.json").read_text())["score"]
-             for name in ("ada", "bob", "cy", "dee")}
-    assert total == {"ada": FULL, "bob": sum(POINTS[n] for n in range(1, 6)), "cy": FULL, "dee": FULL}
+             for name in ("ada", "bob", "cy", "dee", "gus")}
+    assert total == {"ada": FULL, "bob": sum(POINTS[n] for n in range(1, 6)), "cy": FULL, "dee": FULL, "gus": FULL}
     assert "not JSON" in rows["eve"]
     assert "2 notebooks" in rows["fay"]
