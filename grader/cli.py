@@ -1,4 +1,5 @@
 """The `grade` command: thin click wrappers; the work lives in plain functions tests call directly."""
+import dataclasses
 import json
 import os
 import sys
@@ -202,12 +203,14 @@ def run_grading(path, numbers, seed, timeout, as_json, submission=False):
         raise GradeError(str(e))
     start = time.perf_counter()
     notebook = open_notebook(path)
-    path = student_folder(notebook.folder if notebook else path, zip_ok=not notebook)
+    given, path = path, student_folder(notebook.folder if notebook else path, zip_ok=not notebook)
     grader = course()
     if seed not in (None, STUDENT_SEED) and grader.__name__ == "grader.public":
         raise GradeError(f"this kit holds the public tests of seed {STUDENT_SEED} only; graded runs draw other inputs")
     try:
         with grading_place(path, submission and not notebook) as place:
+            if notebook:   # messages name the notebook, not the folder its functions were written to
+                place = dataclasses.replace(place, own=False, staged_as=str(notebook.folder), display=str(given))
             results = relabel(grader.grade_folder(place.folder, STUDENT_SEED if seed is None else seed,
                                                   timeout, numbers), place)
     except NotGradable as e:

@@ -79,14 +79,24 @@ def grading_place(path, submission=False):
         yield Place(staged.folder, head, own=False, staged_as=str(staged.folder), display=shown)
 
 
+def as_shown(text, folder, display):
+    """text with the staging folder's path (either spelling) written as the place the files came
+    from (alice.zip/exercises); from a notebook, a missing exercise file said as what it means."""
+    for path in sorted({str(folder), os.path.realpath(folder)}, key=len, reverse=True):
+        text = text.replace(path, display)
+    if display.lower().endswith(".ipynb") and "file not found: " in text:
+        for e in load_catalog():
+            text = text.replace(f"file not found: {display}/{e.file}",
+                                f"{display} defines none of exercise {e.number}'s functions ({', '.join(e.functions)})")
+    return text
+
+
 def relabel(results, place):
     """Messages name the submission, not the temporary copy graded."""
     if place.own:
         return results
-    paths = sorted({place.staged_as, os.path.realpath(place.staged_as)}, key=len, reverse=True)
     for ex in results:
-        for p in paths:
-            ex.reason = ex.reason.replace(p, place.display)
-            for t in ex.tests:
-                t.output = t.output.replace(p, place.display)
+        ex.reason = as_shown(ex.reason, place.staged_as, place.display)
+        for t in ex.tests:
+            t.output = as_shown(t.output, place.staged_as, place.display)
     return results

@@ -42,6 +42,7 @@ from .. import engine, runner
 from ..catalog import COURSE_ROOT, load_catalog
 from ..grading import most_runs
 from ..results import ExerciseResult, TestResult
+from ..handed_in import as_shown
 
 PR_SET_PDEATHSIG = 1
 WATCHDOG_SLACK = 30.0      # seconds past an exercise's runs' timeouts before the parent gives up on it
@@ -151,20 +152,13 @@ def exercise_from_plain(d):
 
 def _relabel(value, folder, display):
     """Staging paths in messages replaced by where the files came from (alice.zip/exercises)."""
-    prefixes = sorted({folder, os.path.realpath(folder)}, key=len, reverse=True)
-
-    def fix(v):
-        if isinstance(v, str):
-            for p in prefixes:
-                v = v.replace(p, display)
-            return v
-        if isinstance(v, list):
-            return [fix(x) for x in v]
-        if isinstance(v, dict):
-            return {k: fix(x) for k, x in v.items()}
-        return v
-
-    return fix(value)
+    if isinstance(value, str):
+        return as_shown(value, folder, display)
+    if isinstance(value, list):
+        return [_relabel(x, folder, display) for x in value]
+    if isinstance(value, dict):
+        return {k: _relabel(x, folder, display) for k, x in value.items()}
+    return value
 
 
 # ------------------------------------------------------------------------------ the parent

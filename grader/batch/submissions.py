@@ -67,8 +67,10 @@ class Staged:
 
     @property
     def display(self):
-        """Where the files are, for messages: alice.zip/Alice_123/exercises."""
+        """Where the files are, for messages: alice.zip/Alice_123/exercises, bob/day7.ipynb."""
         base = _text(self.submission.path.name)
+        if self.submission.kind == "notebook":
+            return base   # a bare notebook: the files are in it, not below it
         return f"{base}/{self.found_in}" if self.found_in else base
 
 

@@ -67,6 +67,7 @@ from ..results import ExerciseResult, to_gradescope
 from ..batch import store
 from ..batch.pool import exercise_from_plain, exercise_to_plain, not_run
 from ..batch.submissions import Staged, Submission, stage
+from ..handed_in import as_shown
 from ..runner import isolation_level
 from .autograder import CONFIG, DEFAULT_VISIBILITY, VISIBILITIES
 
@@ -523,10 +524,9 @@ def _relabel(ex, staged):
     """The staging folder in messages named as the student knows it: submission/exercises."""
     if staged.folder is None:
         return
-    for path in sorted({str(staged.folder), os.path.realpath(staged.folder)}, key=len, reverse=True):
-        ex.reason = ex.reason.replace(path, staged.display)
-        for t in ex.tests:
-            t.output = t.output.replace(path, staged.display)
+    ex.reason = as_shown(ex.reason, staged.folder, staged.display)
+    for t in ex.tests:
+        t.output = as_shown(t.output, staged.folder, staged.display)
 
 
 def _student_text(public, hidden, staged, options):

@@ -128,6 +128,22 @@ def test_unwritten_exercises_are_not_started(tmp_path):
     assert results[6].status == "not started" and results[6].score == 0
 
 
+def test_an_exercise_the_notebook_lacks_is_said_as_such_not_as_a_temporary_file(tmp_path):
+    path = write(tmp_path, "day7.ipynb", notebook([solution(5)]))
+    done = subprocess.run([sys.executable, "-m", "grader.cli", "exercise", "1", "--path", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    said = " ".join(done.stdout.split())
+    assert f"{path} defines none of exercise 1's functions (sigmoid, sigmoid_prime, relu, relu_prime)" in said
+    assert "grade-notebook-" not in done.stdout and "file not found" not in done.stdout
+    subs = tmp_path / "subs"
+    write(subs, "ann.ipynb", notebook([solution(5)]))
+    run_batch(subs, tmp_path / "out", seed=3, timeout=20, workers=1, progress=False)
+    tests = json.loads((tmp_path / "out" / "ann" / "results.json").read_text())["tests"]
+    first = next(t for t in tests if t["number"] == "1.1")
+    assert first["output"] == ("not started: ann.ipynb defines none of exercise 1's functions "
+                               "(sigmoid, sigmoid_prime, relu, relu_prime)")
+
+
 @pytest.mark.parametrize("data, words", [
     (b"{not json", "not JSON"),
     (b'{"cells": 3}', "not a valid notebook"),
