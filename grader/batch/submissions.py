@@ -118,15 +118,7 @@ def discover(submissions_dir, exclude=()):
         else:
             found.append(Submission(name, Path(entry.path), "other"))
 
-    by_id = {}
-    for s in found:
-        by_id.setdefault(s.student, []).append(s)
-    for student, group in by_id.items():
-        if len(group) > 1:
-            names = " and ".join(s.entry for s in group)
-            for s in group:
-                s.student = _text(s.path.name)
-                s.note = f"two submissions for {student}: {names}; both graded, keep one"
+    _unique_ids(found)
     taken = {s.student for s in found}
     for s in found:
         s.out_name = s.student
@@ -138,6 +130,25 @@ def discover(submissions_dir, exclude=()):
             s.note = (s.note + "; " if s.note else "") + f"results in {s.out_name}/ (the name is one of the batch's own files)"
     found.sort(key=lambda s: sort_key(s.student))
     return found, ignored
+
+
+def _unique_ids(found):
+    """Students whose ids clash (alice/ and alice.zip, or Alice.zip and alice/ where case does not
+    count) are named by their entries instead, until no two ids clash: an entry renamed so can
+    clash with another's id in turn (alice.zip.zip's is alice.zip), and entry names are unique."""
+    while True:
+        by_id = {}
+        for s in found:
+            by_id.setdefault(s.student.casefold(), []).append(s)
+        clashes = [g for g in by_id.values() if len(g) > 1 and any(s.student != _text(s.path.name) for s in g)]
+        if not clashes:
+            return
+        for group in clashes:
+            names = " and ".join(s.entry for s in group)
+            for s in group:
+                s.note = f"two submissions for {group[0].student}: {names}; both graded, keep one"
+            for s in group:
+                s.student = _text(s.path.name)
 
 
 def _text(name):

@@ -67,6 +67,17 @@ def test_two_entries_with_one_id_are_both_kept_and_flagged(subs):
     assert len({s.out_name for s in found}) == 2
 
 
+def test_an_id_renamed_for_a_clash_cannot_clash_in_turn(subs):
+    (subs / "alice").mkdir()
+    (subs / "alice.zip").write_bytes(b"")
+    (subs / "alice.zip.zip").write_bytes(b"")   # its id is alice.zip: the name the clash above gives
+    (subs / "Bob").mkdir()
+    (subs / "bob.zip").write_bytes(b"")         # Bob/ and bob/ are one folder where case does not count
+    found, _ = sm.discover(subs)
+    assert sorted(s.out_name for s in found) == ["Bob", "alice", "alice.zip", "alice.zip.zip", "bob.zip"]
+    assert all("two submissions" in s.note for s in found)
+
+
 def test_a_student_named_like_an_output_file_gets_another_folder(subs):
     (subs / "gradebook.csv.zip").write_bytes(b"")
     [s], _ = sm.discover(subs)
