@@ -20,12 +20,15 @@ from __future__ import annotations
 import ast
 import re
 import symtable
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import load_catalog
 
 MAX_NOTEBOOK_BYTES = 8 << 20
+MAX_CODE_CHARS = 2 << 20  # its code cells together (outputs, images, take the rest of the 8 MB)
+MAX_DEFINITIONS = 5000   # names a notebook may define (the course's defines about 60): bounds staging's work
 _MAGIC = re.compile(r"^\s*(%|!|\w+\s*=\s*[!%])")
 _HELP = re.compile(r"^\s*[\w.]+\?\??\s*$")
 
@@ -47,8 +50,10 @@ def read_notebook(data: bytes, shown: str) -> NotebookFiles:
     if len(data) > MAX_NOTEBOOK_BYTES:
         raise NotebookError(f"{shown}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB, not a course notebook")
     try:
-        text = data.decode("utf-8")
-        notebook = nbformat.reads(text, as_version=4)
+        text = data.decode("utf-8-sig")   # a byte-order mark is how some editors save UTF-8
+        with warnings.catch_warnings():   # nbformat warns on stderr of what it fixes (cell ids): noise to a student
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(text, as_version=4)
     except UnicodeDecodeError:
         raise NotebookError(f"{shown}: not a notebook (not UTF-8 text)") from None
     except NotJSONError:
@@ -63,6 +68,8 @@ def read_notebook(data: bytes, shown: str) -> NotebookFiles:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source = cell.get("source", "")
             sources[f"code cell {number}"] = "".join(source) if isinstance(source, list) else str(source)
+    if sum(len(text) for text in sources.values()) > MAX_CODE_CHARS:   # parsing it all would take seconds
+        raise NotebookError(f"{shown}: more than {MAX_CODE_CHARS >> 20} MB of code, not a course notebook")
     return read_cells(sources)
 
 
@@ -76,7 +83,7 @@ def read_cells(sources) -> NotebookFiles:
     definitions, problems = {}, []
     order = 0
     for label, source in sources.items():
-        tree, problem = _parsed(source)
+        tree, problem = _parsed(source, MAX_DEFINITIONS - order)
         if problem:
             problems.append(f"{label} was left out: {problem}")
             continue
@@ -89,16 +96,20 @@ def read_cells(sources) -> NotebookFiles:
     return NotebookFiles(_exercise_files(definitions), problems)
 
 
-def _parsed(source):
+def _parsed(source, room):
     """(the cell's tree, None), or (None, why it cannot be kept). Beyond the parser: what the
-    compiler refuses (`global x` after an assignment to x, an unbound nonlocal), and code nested
-    too deeply to compile or to write back out (unparse and symtable, used below, recurse)."""
+    compiler refuses (`global x` after an assignment to x, an unbound nonlocal), code nested
+    too deeply to compile or to write back out (unparse and symtable, used below, recurse), and
+    more definitions than the `room` left (each costs staging a symtable, and more)."""
     try:
         tree = ast.parse(_without_magics(source))
+        kept = [node for node in tree.body if _kept(node)] if len(tree.body) <= room else tree.body
+        if len(kept) > room:
+            return None, (f"the notebook would define more than {MAX_DEFINITIONS} names with it (a course "
+                          "notebook defines about 60)")
         compile(tree, "<cell>", "exec", dont_inherit=True)
-        for node in tree.body:
-            if _kept(node):
-                symtable.symtable(ast.unparse(node), "<cell>", "exec")
+        for node in kept:
+            symtable.symtable(ast.unparse(node), "<cell>", "exec")
     except SyntaxError as exc:
         return None, f"a syntax error{f' at its line {exc.lineno}' if exc.lineno else ''}: {exc.msg}"
     except (RecursionError, MemoryError):
@@ -194,25 +205,33 @@ def _exercise_files(definitions):
     catalog = load_catalog()
     owner = {name: e for e in catalog for name in e.functions}
     latest = {id(node) for _, node in definitions.values()}   # a redefined name keeps its last node
-    unique = []
+    unique, seen = [], set()
     for _, node in sorted(definitions.values(), key=lambda item: item[0]):
-        if id(node) in latest and all(node is not n for n in unique):
+        if id(node) in latest and id(node) not in seen:
+            seen.add(id(node))
             unique.append(node)
     imports = [n for n in unique if isinstance(n, (ast.Import, ast.ImportFrom))]
-    helpers = [n for n in unique if n not in imports and not any(name in owner for name in _kept(n))]
+    future = [n for n in imports if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
+    head = list(dict.fromkeys(ast.unparse(n) for n in future))     # first in a file, or it does not compile
+    head += [ast.unparse(n) for n in imports if n not in future]
+    import_ids = {id(n) for n in imports}
+    helper = {name: n for n in unique if id(n) not in import_ids for name in _kept(n) if name not in owner}
     files = {}
     for exercise in catalog:
         own = [n for n in unique if any(owner.get(name) is exercise for name in _kept(n))]
         if not own:
             continue
-        needed, used = [], _names(own)
-        while True:   # the helpers (and constants) this exercise's functions reach, transitively
-            more = [n for n in helpers if n not in needed and used & set(_kept(n))]
-            if not more:
-                break
-            needed += more
-            used |= _names(more)
-        earlier, later = {}, []
+        used = _names(own)
+        todo, chosen = list(used), {id(n) for n in own}
+        while todo:   # the helpers (and constants) this exercise's functions reach, transitively
+            node = helper.get(todo.pop())
+            if node is None or id(node) in chosen:
+                continue
+            chosen.add(id(node))
+            more = _names([node]) - used
+            used |= more
+            todo += more
+        earlier = {}
         for name in sorted(used):
             other = owner.get(name)
             if other is None or other is exercise or name not in definitions:
@@ -220,9 +239,9 @@ def _exercise_files(definitions):
             if other.number < exercise.number:   # the course's version, as from a .py file
                 earlier.setdefault(other.module, []).append(name)
             else:
-                later.append(definitions[name][1])
-        parts = [ast.unparse(n) for n in imports]
+                chosen.add(id(definitions[name][1]))
+        parts = list(head)
         parts += [f"from {module} import {', '.join(names)}" for module, names in sorted(earlier.items())]
-        parts += [ast.unparse(n) for n in unique if n in needed or n in later or n in own]
+        parts += [ast.unparse(n) for n in unique if id(n) in chosen]
         files[exercise.file] = "\n\n".join(parts) + "\n"
     return files

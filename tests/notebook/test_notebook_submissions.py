@@ -114,6 +114,32 @@ def test_a_cell_the_compiler_refuses_is_left_out_with_one_line(label):
     assert sorted(read.files) == [FILES[1], FILES[2]] and "return z\n" not in read.files[FILES[1]]
 
 
+def test_a_future_import_anywhere_is_put_first_in_each_file(tmp_path):
+    cells = ["import math\nimport numpy as np"] + ALL[:4] + ["from __future__ import annotations\n" + solution(5)]
+    results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(cells)), numbers={1, 5})
+    assert results[1].score == POINTS[1] and results[5].score == POINTS[5], results[5].reason
+
+
+def test_a_notebook_defining_thousands_of_names_is_cut_short_with_one_line():
+    constants = "\n".join(f"c{i} = {i}" for i in range(6000))
+    read = read_cells({"In [1]": solution(1), "In [2]": constants, "In [3]": solution(2)})
+    assert sorted(read.files) == [FILES[1], FILES[2]]
+    assert len(read.problems) == 1 and read.problems[0].startswith("In [2] was left out") and "5000" in read.problems[0]
+    huge = notebook([constants * 40])   # 2.9 MB of code: refused before it is parsed
+    with pytest.raises(NotebookError, match="more than 2 MB of code"):
+        read_notebook(huge, "day7.ipynb")
+
+
+def test_a_byte_order_mark_and_cells_without_ids_are_read_quietly(tmp_path):
+    nb = json.loads(notebook(ALL[:1], minor=5))
+    for cell in nb["cells"]:
+        cell.pop("id")   # nbformat 4.5 wants ids: it would warn on stderr, and fix it
+    path = write(tmp_path, "day7.ipynb", b"\xef\xbb\xbf" + json.dumps(nb).encode())
+    done = subprocess.run([sys.executable, "-m", "grader.cli", "exercise", "1", "--path", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
 def test_a_wrong_function_costs_its_own_exercise_only(tmp_path):
     wrong = ALL + ["def dz2(y_hat, y):\n    return y_hat - y\n"]   # the last definition wins
     results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(wrong)))
