@@ -26,12 +26,14 @@ def tests(rng):
     # The fixed extremes, with others past exp's range drawn and the order shuffled: answers
     # written into the file for one seed's order fail another's.
     far = rng.uniform(746.0, 1e4, size=4) * np.array([-1.0, -1.0, 1.0, 1.0])
-    extremes = rng.permutation(np.concatenate([EXTREMES, far]))
+    moderate = rng.uniform(0.5, 8.0, size=4) * np.array([-1.0, -1.0, 1.0, 1.0])   # a step function fails here
+    extremes = rng.permutation(np.concatenate([EXTREMES, far, moderate]))
     return [
         value_test("sigmoid matches the reference on random arrays", 1, "sigmoid", cases,
                    mistakes=[Mistake("the sign inside exp is flipped: σ(z) = 1 / (1 + e^(−z))", lambda z: 1 / (1 + np.exp(z)))],
                    what="arrays"),
-        value_test("sigmoid is 0, 0.5 and 1 at z = -1000, 0, 1000 and other extremes, with no overflow warning", 1,
+        value_test("sigmoid is 0, 0.5 and 1 at z = -1000, 0, 1000, right at other extremes and moderate z among "
+                   "them, with no overflow warning", 1,
                    "sigmoid", [(extremes,), (rng.permutation(extremes).reshape(-1, 1),)], what="arrays",
                    float_errors=True, check_inputs=False),
         value_test("sigmoid_prime is σ(z)(1 − σ(z))", 1, "sigmoid_prime", cases + [(EXTREMES,)],

@@ -18,10 +18,11 @@ def tests(rng):
         X, y, p, c = network(rng, n, d, h)
         args.append((p, reference.backward(X, y, p, c), round(float(rng.uniform(0.01, 2.0)), 3)))
     p, g, _ = args[0]
-    edges = [(p, g, 0.0), (p, g, 1.0)]
+    edges = [(p, g, 0.0), (p, g, 1.0), (p, g, round(float(rng.uniform(0.1, 0.9)), 3))]   # between: lr·lr fails
     return [
         value_test("sgd_step computes W − lr · dW for every parameter", 2, "sgd_step", args, mistakes=MISTAKES,
                    check_inputs=False),
-        value_test("sgd_step with lr = 0 changes nothing, with lr = 1 subtracts the whole gradient", 2, "sgd_step",
+        value_test("sgd_step with lr = 0 changes nothing, with lr = 1 subtracts the whole gradient, in between that share "
+                   "of it", 2, "sgd_step",
                    edges, mistakes=MISTAKES[:2]),
     ]

@@ -67,3 +67,20 @@ def test_weights_that_never_vary_pass_the_seed_check_which_cannot_apply_to_them(
     w = {"W1": np.full((3, 4), value), "b1": np.zeros((1, 4)), "W2": np.full((4, 1), value), "b2": np.zeros((1, 1))}
     verdict = test.judge([CallResult(value=w)] * 3)
     assert verdict.passed and "do not vary" in verdict.output
+
+
+EDGE_ONLY = {   # wrong functions that are right at the edge cases (red team, round 7)
+    (1, "sigmoid is 0, 0.5 and 1"): lambda z: np.where(z > 0, 1.0, np.where(z < 0, 0.0, 0.5)),
+    (9, "sgd_step with lr = 0"): lambda p, g, lr: {k: p[k] - lr * lr * g[k] for k in p},
+    (5, "bce at y_hat exactly 0 or 1"): lambda y, p: 30.0 * float(np.mean(y != p)),
+}
+
+
+@pytest.mark.parametrize("number, start", list(EDGE_ONLY), ids=[s for _, s in EDGE_ONLY])
+@pytest.mark.parametrize("seed", [1, 20261])
+def test_a_function_right_only_at_the_edges_fails_the_edge_test(number, start, seed):
+    [test] = [t for t in hidden_tests(number, seed) if t.name.startswith(start)]
+    wrong = EDGE_ONLY[number, start]
+    answers = [CallResult(value=loads(dumps(wrong(*c.args))), args_after=(c.args, c.kwargs) if c.return_args else None)
+               for c in test.calls]
+    assert not test.judge(answers).passed
