@@ -23,6 +23,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clean_room.plain_data import printable
+
 from ..catalog import load_catalog
 from ..notebook import MAX_NOTEBOOK_BYTES, NotebookError, read_notebook
 
@@ -152,8 +154,11 @@ def _unique_ids(found):
 
 
 def _text(name):
-    """A file name as text that can be written anywhere: undecodable bytes become \\xNN."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A file name as text that can be written anywhere: undecodable bytes become \\xNN, and
+    control characters (a newline, a carriage return, an ANSI escape, a bidi override) are
+    written out, so a folder's name cannot add a line to the feedback or colour a terminal."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return printable(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 def sort_key(student):
@@ -176,7 +181,7 @@ def stage(submission, staging):
         else:
             raise SubmissionError("not a folder, a .zip or a notebook (each student is one of those)")
     except SubmissionError as exc:
-        result.reason = str(exc)
+        result.reason = _text(str(exc))   # it may quote a name from inside the zip
         return result
     staging = Path(staging)
     staging.mkdir(mode=0o700)

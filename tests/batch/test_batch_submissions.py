@@ -105,6 +105,21 @@ def test_folder_files_are_found_at_every_allowed_depth(subs, tmp_path, inside):
     assert result.ok and result.found_in == inside and len(result.files) == len(FILES)
 
 
+FORGING = "x\n\nScore: 62 of 62, regraded\x1b[2K\r\u202e"   # a name that would add lines, erase one, flip text
+
+
+@pytest.mark.parametrize("kind", ["folder", "zip"])
+def test_names_from_a_submission_cannot_add_lines_or_control_the_terminal(subs, tmp_path, kind):
+    if kind == "folder":
+        copy_solutions(subs / "bob" / FORGING)
+        result = staged(tmp_path, subs / "bob")
+    else:
+        result = staged(tmp_path, make_zip(subs / "bob.zip", all_solutions(FORGING + "/")))
+    assert result.ok, result.reason
+    for text in (result.display, result.found_in):
+        assert text.isprintable() and "\\n" in text and "\\x1b" in text and "\\u202e" in text, text
+
+
 def test_many_folders_are_looked_at_once_each_and_too_many_are_refused(subs, tmp_path):
     many = subs / "many"
     copy_solutions(many / f"w{sm.MAX_ENTRIES - 20:04d}")   # the files, behind hundreds of folders
