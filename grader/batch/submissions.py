@@ -29,6 +29,7 @@ from ..catalog import load_catalog
 from ..notebook import MAX_NOTEBOOK_BYTES, NotebookError, read_notebook
 
 MAX_MEMBERS = 1000               # zip members (the central directory is read, nothing more)
+CENTRAL_ENTRY_BYTES = 1024       # a member's directory entry: 46 bytes and its name (and extras)
 MAX_ENTRIES = 1000               # entries at the top of a submission folder that are looked at
 MAX_ZIP_BYTES = 50 << 20         # size of a .zip on disk, and its declared uncompressed total
 MAX_FILE_BYTES = 1 << 20         # one exercise file, declared and actually read
@@ -381,7 +382,22 @@ def _from_zip(path):
         return _from_zip_file(raw, wanted)
 
 
+def _declared_size(raw):
+    """(members, central directory bytes) the zip's end record declares, or None if it has
+    none (ZipFile then says why). zipfile's own reader of that record: a private function,
+    present since Python 2, looked up so that its absence costs only this early check."""
+    try:
+        record = zipfile._EndRecData(raw)
+        return (record[zipfile._ECD_ENTRIES_TOTAL], record[zipfile._ECD_SIZE]) if record else None
+    except Exception:  # noqa: BLE001 - no such function, or a record it cannot read: ZipFile decides
+        return None
+
+
 def _from_zip_file(raw, wanted):
+    declared = _declared_size(raw)   # before ZipFile reads a million entries into memory
+    if declared and (declared[0] > MAX_MEMBERS or declared[1] > MAX_MEMBERS * CENTRAL_ENTRY_BYTES):
+        raise SubmissionError(f"the zip declares {declared[0]} members in {_mb(declared[1])} of directory; more "
+                              f"than {MAX_MEMBERS} members are refused")
     try:
         archive = zipfile.ZipFile(raw)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
@@ -392,7 +408,7 @@ def _from_zip_file(raw, wanted):
         if not infos:
             raise SubmissionError("empty zip")
         if len(infos) > MAX_MEMBERS:
-            raise SubmissionError(f"the zip has {len(infos)} members; more than {MAX_MEMBERS} are refused")
+            raise SubmissionError(f"the zip has {len(infos)} members; more than {MAX_MEMBERS} members are refused")
         members = [(info, _member_parts(info)) for info in infos]
         total = sum(info.file_size for info in infos)
         if total > MAX_ZIP_BYTES:

@@ -211,7 +211,11 @@ def test_zip_bombs_and_huge_zips_are_refused(subs, tmp_path, monkeypatch):
     make_zip(subs / "bomb.zip", {**all_solutions(), FILES[3]: b"#" * (900 << 10)})
     assert "a zip bomb?" in staged(tmp_path, subs / "bomb.zip").reason
     make_zip(subs / "many.zip", {**all_solutions(), **{f"junk/{i}.txt": "x" for i in range(30)}})
-    assert "more than 20 are refused" in staged(tmp_path, subs / "many.zip").reason
+    assert "declares 41 members" in staged(tmp_path, subs / "many.zip").reason   # before ZipFile reads them
+    monkeypatch.setattr(sm, "CENTRAL_ENTRY_BYTES", 1)   # a directory far larger than its members need
+    assert "more than 20 members are refused" in staged(tmp_path, subs / "bomb.zip").reason
+    monkeypatch.setattr(sm, "_declared_size", lambda raw: None)   # where the end record cannot be read
+    assert "the zip has 41 members; more than 20" in staged(tmp_path, subs / "many.zip").reason
     (subs / "fat.zip").write_bytes(os.urandom((1 << 20) + 1))
     assert "zips over" in staged(tmp_path, subs / "fat.zip").reason
 
