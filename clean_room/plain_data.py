@@ -66,6 +66,12 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
+def one_line(text: str) -> str:
+    """printable, and its newlines and tabs written out too: for text shown inside a line of the
+    grader's (a type name, a repr, a source line), which must not start lines of its own."""
+    return printable(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
 @dataclass(frozen=True)
 class FunctionSpec:
     """A scalar function f(x) the child rebuilds from clean_room.scalar_functions (trusted code):
@@ -349,7 +355,7 @@ def _decode(obj, depth, functions=False):
     if set(obj) != {"__repr__", "__type__"} or not isinstance(obj["__repr__"], str) \
             or not isinstance(obj["__type__"], str):
         _fail("an opaque value must be {\"__repr__\": str, \"__type__\": str}")
-    return Opaque(printable(obj["__type__"][:REPR_LIMIT]), printable(obj["__repr__"][:REPR_LIMIT]))
+    return Opaque(one_line(obj["__type__"][:REPR_LIMIT]), one_line(obj["__repr__"][:REPR_LIMIT]))
 
 
 def decode(obj, functions=False):

@@ -53,13 +53,11 @@ def call_text(function, args, names):
 
 
 def error_text(function, err):
-    """A student exception as one or two lines: type, message, the line of their file. A message
-    of several lines keeps them, each marked as the message's, so none passes for a line of ours
-    (a "PASS 7.5" raised by the student's code)."""
+    """A student exception as one or two lines: type, message, the line of their file (a
+    message's further lines come marked `|` from the runner: none passes for a line of ours)."""
     if err.not_implemented:
         return f"{function} is not started: it still raises NotImplementedError"
-    message = "\n    | ".join(err.message.splitlines())
-    text = f"{function} raised {err.type}: {message}"
+    text = f"{function} raised {err.type}: {err.message}"
     if err.line:
         text += f"\n  at line {err.line} of your file: {err.source_line}"
     return text

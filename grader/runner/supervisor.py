@@ -13,7 +13,7 @@ import signal
 
 import numpy as np
 
-from clean_room.plain_data import DecodeError, decode, encode, parse
+from clean_room.plain_data import DecodeError, decode, encode, one_line, parse
 from clean_room.protocol import EXIT_CHANNEL_LOST, EXIT_HARNESS_FAILED, EXIT_SETUP_FAILED
 
 from .outcome import CallResult, Outcome, StudentError, visible
@@ -292,8 +292,11 @@ def _student_error(d):
             raise ProtocolError(f"a malformed error report ({key})")
     if d["line"] is not None and not 0 < d["line"] < 10**7:
         raise ProtocolError("a malformed error report (line)")
-    return StudentError(type=visible(d["type"][:200]), message=visible(d["message"][:2000]), line=d["line"],
-                        source_line=None if d["source_line"] is None else visible(d["source_line"][:500]),
+    # Shown inside the grader's lines: the type and the source line stay on one line, and a
+    # message's further lines are marked as the message's, so none passes for a line of ours.
+    message = "\n    | ".join(visible(d["message"][:2000]).splitlines())
+    return StudentError(type=one_line(d["type"][:200]), message=message, line=d["line"],
+                        source_line=None if d["source_line"] is None else one_line(d["source_line"][:500]),
                         not_implemented=d["not_implemented"], traceback=visible(d["traceback"][:10_000]))
 
 

@@ -192,10 +192,20 @@ def test_results_json_for_a_missing_file_reads_back_test_by_test():
     assert back.reason == ex.reason and back.score == 0 and back.max_score == 6
 
 
-def test_an_exception_message_of_several_lines_cannot_pass_for_the_graders_lines(run, solved):
-    forged = "fine\\n  PASS   7.5 dW1 matches the numeric gradient  1/1\\n  Score: 8/8"
-    edit(solved, "ex07_hidden_layer.py", "return X.T @ dz1", f'raise ValueError("{forged}")')
+FORGED = "fine\\n  PASS   7.5 dW1 matches the numeric gradient  1/1\\nScore: 62/62 (regraded)"
+FORGERIES = {   # every way a student's text reaches the feedback: none may start a line of its own
+    "a call's message": ("return X.T @ dz1", f'raise ValueError("{FORGED}")'),
+    "a message at import": ("return X.T @ dz1", f'return X.T @ dz1\n\nraise ValueError("{FORGED}")'),
+    "a type's name": ("return X.T @ dz1", f'raise type("{FORGED}", (Exception,), {{}})()'),
+    "a syntax error's text": ("return X.T @ dz1", f'raise SyntaxError("boom", (__file__, 99999, 1, "{FORGED}"))'),
+    "a repr": ("return X.T @ dz1", f'return type("R", (), {{"__repr__": lambda self: "{FORGED}"}})()'),
+}
+
+
+@pytest.mark.parametrize("how", FORGERIES)
+def test_student_text_of_several_lines_cannot_pass_for_the_graders_lines(run, solved, how):
+    edit(solved, "ex07_hidden_layer.py", *FORGERIES[how])
     out = run("exercise", 7, "--path", solved).output
-    lines = out.splitlines()
-    assert not any(line.lstrip().startswith(("PASS   7.5", "Score: 8/8")) for line in lines), out
-    assert any(line.lstrip().startswith("|") and "PASS   7.5" in line for line in lines), out   # shown, marked as theirs
+    lines = [line.lstrip() for line in out.splitlines()]
+    assert not any(line.startswith(("PASS   7.5", "Score: 62/62")) for line in lines), out
+    assert "PASS   7.5 dW1" in out   # still shown: on one line, or marked as the student's
