@@ -122,14 +122,14 @@ def discover(submissions_dir, exclude=()):
             found.append(Submission(name, Path(entry.path), "other"))
 
     _unique_ids(found)
-    taken = {s.student for s in found}
+    taken = {s.student.casefold() for s in found}
     for s in found:
         s.out_name = s.student
         if s.student.lower() in RESERVED:
             s.out_name = s.student + ".student"
-            while s.out_name in taken:
+            while s.out_name.casefold() in taken:
                 s.out_name += "_"
-            taken.add(s.out_name)
+            taken.add(s.out_name.casefold())
             s.note = (s.note + "; " if s.note else "") + f"results in {s.out_name}/ (the name is one of the batch's own files)"
     found.sort(key=lambda s: sort_key(s.student))
     return found, ignored
@@ -138,20 +138,32 @@ def discover(submissions_dir, exclude=()):
 def _unique_ids(found):
     """Students whose ids clash (alice/ and alice.zip, or Alice.zip and alice/ where case does not
     count) are named by their entries instead, until no two ids clash: an entry renamed so can
-    clash with another's id in turn (alice.zip.zip's is alice.zip), and entry names are unique."""
+    clash with another's id in turn (alice.zip.zip's is alice.zip). Entries whose names are still
+    alike get a number."""
     while True:
         by_id = {}
         for s in found:
             by_id.setdefault(s.student.casefold(), []).append(s)
         clashes = [g for g in by_id.values() if len(g) > 1 and any(s.student != _text(s.path.name) for s in g)]
         if not clashes:
-            return
+            break
         for group in clashes:
             names = " and ".join(s.entry for s in group)
             for s in group:
                 s.note = f"two submissions for {group[0].student}: {names}; both graded, keep one"
             for s in group:
                 s.student = _text(s.path.name)
+    # Entry names still alike: they differ only in case, or only once written out (a real
+    # newline and a backslash-n read the same). Numbered, in the order of their bytes.
+    seen = set()
+    for s in sorted(found, key=lambda s: os.fsencode(s.path.name)):
+        base, k = s.student, 1
+        while s.student.casefold() in seen:
+            k += 1
+            s.student = f"{base}~{k}"
+        if k > 1:
+            s.note = (s.note + "; " if s.note else "") + f"another entry's name reads the same: graded as {s.student}"
+        seen.add(s.student.casefold())
 
 
 def _text(name):

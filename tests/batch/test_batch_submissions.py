@@ -78,6 +78,16 @@ def test_an_id_renamed_for_a_clash_cannot_clash_in_turn(subs):
     assert all("two submissions" in s.note for s in found)
 
 
+def test_names_alike_once_written_out_get_folders_of_their_own(subs):
+    (subs / "a\nb").mkdir()          # a real newline...
+    (subs / "a\\nb").mkdir()         # ...and a backslash and an n: both read a\nb
+    (subs / "C.zip").write_bytes(b"")
+    (subs / "c.zip").write_bytes(b"")   # alike where case does not count
+    found, _ = sm.discover(subs)
+    assert len({s.out_name.casefold() for s in found}) == len({s.student for s in found}) == 4
+    assert sum("reads the same" in s.note for s in found) == 2
+
+
 def test_a_student_named_like_an_output_file_gets_another_folder(subs):
     (subs / "gradebook.csv.zip").write_bytes(b"")
     [s], _ = sm.discover(subs)
