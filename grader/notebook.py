@@ -28,6 +28,7 @@ from .catalog import load_catalog
 
 MAX_NOTEBOOK_BYTES = 8 << 20
 MAX_CODE_CHARS = 2 << 20  # its code cells together (outputs, images, take the rest of the 8 MB)
+MAX_FILE_CHARS = 1 << 20  # one exercise file made of it, as the batch takes a .py file
 MAX_DEFINITIONS = 5000   # names a notebook may define (the course's defines about 60): bounds staging's work
 _MAGIC = re.compile(r"^\s*(%|!|\w+\s*=\s*[!%])")
 _HELP = re.compile(r"^\s*[\w.]+\?\??\s*$")
@@ -81,26 +82,36 @@ def read_cells(sources) -> NotebookFiles:
     if not isinstance(sources, dict):
         sources = {f"cell {number}": source for number, source in enumerate(sources, start=1)}
     definitions, problems = {}, []
+    read, trees = {}, []   # read: {id(node): (its text, the names it uses)}; trees keep those ids theirs
     order = 0
     for label, source in sources.items():
-        tree, problem = _parsed(source, MAX_DEFINITIONS - order)
+        tree, problem = _parsed(source, MAX_DEFINITIONS - order, read)
         if problem:
             problems.append(f"{label} was left out: {problem}")
             continue
+        trees.append(tree)
         for node in tree.body:
             kept = _kept(node)
             if kept:
                 for name in kept:
                     order += 1
                     definitions[name] = (order, node)
-    return NotebookFiles(_exercise_files(definitions), problems)
+    files = _exercise_files(definitions, read)
+    for name, text in list(files.items()):
+        if len(text) > MAX_FILE_CHARS:   # as a handed-in .py file may not be
+            del files[name]
+            problems.append(f"{name} was left out: its code, with the helpers it uses, is over "
+                            f"{MAX_FILE_CHARS >> 20} MB")
+    return NotebookFiles(files, problems)
 
 
-def _parsed(source, room):
+def _parsed(source, room, read):
     """(the cell's tree, None), or (None, why it cannot be kept). Beyond the parser: what the
     compiler refuses (`global x` after an assignment to x, an unbound nonlocal), code nested
-    too deeply to compile or to write back out (unparse and symtable, used below, recurse), and
-    more definitions than the `room` left (each costs staging a symtable, and more)."""
+    too deeply to compile or to write back out (unparse and symtable recurse), and more
+    definitions than the `room` left. Each definition kept is written out and read by symtable
+    here, once (into `read`), however many exercise files it goes into."""
+    texts = {}
     try:
         tree = ast.parse(_without_magics(source))
         kept = [node for node in tree.body if _kept(node)] if len(tree.body) <= room else tree.body
@@ -109,13 +120,15 @@ def _parsed(source, room):
                           "notebook defines about 60)")
         compile(tree, "<cell>", "exec", dont_inherit=True)
         for node in kept:
-            symtable.symtable(ast.unparse(node), "<cell>", "exec")
+            text = ast.unparse(node)
+            texts[id(node)] = (text, _names_in(text))
     except SyntaxError as exc:
         return None, f"a syntax error{f' at its line {exc.lineno}' if exc.lineno else ''}: {exc.msg}"
     except (RecursionError, MemoryError):
         return None, "its code is nested too deeply to read"
     except ValueError as exc:   # a null byte in the source
         return None, f"it cannot be read as Python ({_first_line(exc)})"
+    read.update(texts)
     return tree, None
 
 
@@ -187,21 +200,19 @@ def _literal(value):
         return False
 
 
-def _names(nodes):
-    """The global names the definitions use (a parameter called dz2 is not the function dz2)."""
-    found = set()
-    for node in nodes:
-        table = symtable.symtable(ast.unparse(node), "<cell>", "exec")
-        todo = list(table.get_children())
-        found |= {s.get_name() for s in table.get_symbols() if s.is_referenced()}
-        while todo:
-            scope = todo.pop()
-            todo += scope.get_children()
-            found |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
-    return found
+def _names_in(text):
+    """The global names a definition uses (a parameter called dz2 is not the function dz2)."""
+    table = symtable.symtable(text, "<cell>", "exec")
+    todo = list(table.get_children())
+    found = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    while todo:
+        scope = todo.pop()
+        todo += scope.get_children()
+        found |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
+    return frozenset(found)
 
 
-def _exercise_files(definitions):
+def _exercise_files(definitions, read):
     catalog = load_catalog()
     owner = {name: e for e in catalog for name in e.functions}
     latest = {id(node) for _, node in definitions.values()}   # a redefined name keeps its last node
@@ -212,8 +223,8 @@ def _exercise_files(definitions):
             unique.append(node)
     imports = [n for n in unique if isinstance(n, (ast.Import, ast.ImportFrom))]
     future = [n for n in imports if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
-    head = list(dict.fromkeys(ast.unparse(n) for n in future))     # first in a file, or it does not compile
-    head += [ast.unparse(n) for n in imports if n not in future]
+    head = list(dict.fromkeys(read[id(n)][0] for n in future))     # first in a file, or it does not compile
+    head += [read[id(n)][0] for n in imports if n not in future]
     import_ids = {id(n) for n in imports}
     helper = {name: n for n in unique if id(n) not in import_ids for name in _kept(n) if name not in owner}
     files = {}
@@ -221,14 +232,14 @@ def _exercise_files(definitions):
         own = [n for n in unique if any(owner.get(name) is exercise for name in _kept(n))]
         if not own:
             continue
-        used = _names(own)
+        used = set().union(*(read[id(n)][1] for n in own))
         todo, chosen = list(used), {id(n) for n in own}
         while todo:   # the helpers (and constants) this exercise's functions reach, transitively
             node = helper.get(todo.pop())
             if node is None or id(node) in chosen:
                 continue
             chosen.add(id(node))
-            more = _names([node]) - used
+            more = read[id(node)][1] - used
             used |= more
             todo += more
         earlier = {}
@@ -242,6 +253,6 @@ def _exercise_files(definitions):
                 chosen.add(id(definitions[name][1]))
         parts = list(head)
         parts += [f"from {module} import {', '.join(names)}" for module, names in sorted(earlier.items())]
-        parts += [ast.unparse(n) for n in unique if id(n) in chosen]
+        parts += [read[id(n)][0] for n in unique if id(n) in chosen]
         files[exercise.file] = "\n\n".join(parts) + "\n"
     return files

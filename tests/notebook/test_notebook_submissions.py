@@ -130,6 +130,20 @@ def test_a_notebook_defining_thousands_of_names_is_cut_short_with_one_line():
         read_notebook(huge, "day7.ipynb")
 
 
+def test_each_definition_is_read_once_and_no_exercise_file_outgrows_a_py_file(monkeypatch):
+    import grader.notebook as nb
+    calls = []
+    real = nb._names_in
+    monkeypatch.setattr(nb, "_names_in", lambda text: calls.append(1) or real(text))
+    helper = "def helper():\n    return " + repr("x" * 1_100_000) + "\n"
+    uses = "import numpy as np\n\n" + "\n\n".join(f"def {f}(*a):\n    return helper()" for f in
+                                               ("sigmoid", "sigmoid_prime", "relu", "relu_prime", "mse", "bce"))
+    read = read_cells([helper, uses])
+    assert len(calls) == 8   # the helper, the import and six functions: once each, for two files
+    assert read.files == {} and len(read.problems) == 2
+    assert all("over 1 MB" in p for p in read.problems)
+
+
 def test_a_byte_order_mark_and_cells_without_ids_are_read_quietly(tmp_path):
     nb = json.loads(notebook(ALL[:1], minor=5))
     for cell in nb["cells"]:
