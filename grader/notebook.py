@@ -82,7 +82,7 @@ def read_cells(sources) -> NotebookFiles:
     if not isinstance(sources, dict):
         sources = {f"cell {number}": source for number, source in enumerate(sources, start=1)}
     definitions, problems = {}, []
-    read, trees = {}, []   # read: {id(node): (its text, the names it uses)}; trees keep those ids theirs
+    read, trees = {}, []   # read: {id(node): (its text, the names it uses, those it defines)}; trees keep the ids theirs
     order = 0
     for label, source in sources.items():
         tree, problem = _parsed(source, MAX_DEFINITIONS - order, read)
@@ -91,11 +91,9 @@ def read_cells(sources) -> NotebookFiles:
             continue
         trees.append(tree)
         for node in tree.body:
-            kept = _kept(node)
-            if kept:
-                for name in kept:
-                    order += 1
-                    definitions[name] = (order, node)
+            for name in read[id(node)][2] if id(node) in read else ():
+                order += 1
+                definitions[name] = (order, node)
     files = _exercise_files(definitions, read)
     for name, text in list(files.items()):
         if len(text) > MAX_FILE_CHARS:   # as a handed-in .py file may not be
@@ -114,14 +112,14 @@ def _parsed(source, room, read):
     texts = {}
     try:
         tree = ast.parse(_without_magics(source))
-        kept = [node for node in tree.body if _kept(node)] if len(tree.body) <= room else tree.body
-        if len(kept) > room:
+        kept = [(node, names) for node in tree.body if (names := _kept(node))] if len(tree.body) <= room else None
+        if kept is None or len(kept) > room:
             return None, (f"the notebook would define more than {MAX_DEFINITIONS} names with it (a course "
                           "notebook defines about 60)")
         compile(tree, "<cell>", "exec", dont_inherit=True)
-        for node in kept:
+        for node, names in kept:
             text = ast.unparse(node)
-            texts[id(node)] = (text, _names_in(text))
+            texts[id(node)] = (text, _names_in(text), names)
     except SyntaxError as exc:
         return None, f"a syntax error{f' at its line {exc.lineno}' if exc.lineno else ''}: {exc.msg}"
     except (RecursionError, MemoryError):
@@ -226,10 +224,10 @@ def _exercise_files(definitions, read):
     head = list(dict.fromkeys(read[id(n)][0] for n in future))     # first in a file, or it does not compile
     head += [read[id(n)][0] for n in imports if n not in future]
     import_ids = {id(n) for n in imports}
-    helper = {name: n for n in unique if id(n) not in import_ids for name in _kept(n) if name not in owner}
+    helper = {name: n for n in unique if id(n) not in import_ids for name in read[id(n)][2] if name not in owner}
     files = {}
     for exercise in catalog:
-        own = [n for n in unique if any(owner.get(name) is exercise for name in _kept(n))]
+        own = [n for n in unique if any(owner.get(name) is exercise for name in read[id(n)][2])]
         if not own:
             continue
         used = set().union(*(read[id(n)][1] for n in own))
