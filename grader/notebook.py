@@ -11,9 +11,10 @@ name is defined twice, the last definition in the notebook wins, as it would whe
 run from top to bottom. `read_cells` does the same for a list of cell sources: `check(N)` in the
 kit's notebook (grader/notebook_check.py) reads the kernel's history of executed cells with it.
 
-Each exercise file gets the student's functions of that exercise, every helper function, class
-and constant, and `from exNN_... import name` for the functions of earlier exercises it uses: so,
-as with .py files, exercise 8 calls the course's dz2, and one mistake costs points once.
+Each exercise file gets the student's functions of that exercise, the helper functions, classes,
+constants and imports they use, and `from exNN_... import name` for the functions of earlier
+exercises they use: so, as with .py files, exercise 8 calls the course's dz2, and one mistake costs
+points once. An import no function uses (IPython's display, matplotlib) goes into no file.
 """
 from __future__ import annotations
 
@@ -221,36 +222,46 @@ def _exercise_files(definitions, read):
             unique.append(node)
     imports = [n for n in unique if isinstance(n, (ast.Import, ast.ImportFrom))]
     future = [n for n in imports if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
+    others = [n for n in imports if n not in future]
     head = list(dict.fromkeys(read[id(n)][0] for n in future))     # first in a file, or it does not compile
-    head += [read[id(n)][0] for n in imports if n not in future]
     import_ids = {id(n) for n in imports}
     helper = {name: n for n in unique if id(n) not in import_ids for name in read[id(n)][2] if name not in owner}
+    bound = set().union(*(_bound(n) for n in others), helper, definitions)
     files = {}
     for exercise in catalog:
         own = [n for n in unique if any(owner.get(name) is exercise for name in read[id(n)][2])]
         if not own:
             continue
+        chosen, earlier = {id(n) for n in own}, {}
         used = set().union(*(read[id(n)][1] for n in own))
-        todo, chosen = list(used), {id(n) for n in own}
-        while todo:   # the helpers (and constants) this exercise's functions reach, transitively
-            node = helper.get(todo.pop())
+        todo = list(used)
+        while todo:   # what this exercise's functions reach, transitively: helpers, constants, later functions
+            name = todo.pop()
+            other = owner.get(name)
+            if other is not None and other.number < exercise.number:   # the course's version, as from a .py file
+                earlier.setdefault(other.module, set()).add(name)
+                continue
+            node = definitions[name][1] if other is not None and other is not exercise and name in definitions \
+                else helper.get(name)
             if node is None or id(node) in chosen:
                 continue
             chosen.add(id(node))
             more = read[id(node)][1] - used
             used |= more
             todo += more
-        earlier = {}
-        for name in sorted(used):
-            other = owner.get(name)
-            if other is None or other is exercise or name not in definitions:
-                continue
-            if other.number < exercise.number:   # the course's version, as from a .py file
-                earlier.setdefault(other.module, []).append(name)
-            else:
-                chosen.add(id(definitions[name][1]))
-        parts = list(head)
-        parts += [f"from {module} import {', '.join(names)}" for module, names in sorted(earlier.items())]
+        star = bool(used - bound - _BUILTINS)   # a name only a `from m import *` could bind
+        parts = head + [read[id(n)][0] for n in others if _bound(n) & used or (star and "*" in _bound(n))]
+        parts += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(earlier.items())]
         parts += [read[id(n)][0] for n in unique if id(n) in chosen]
         files[exercise.file] = "\n\n".join(parts) + "\n"
     return files
+
+
+_BUILTINS = frozenset(dir(__import__("builtins")))
+
+
+def _bound(node):
+    """The names an import binds: only the imports a file's code uses go into it, so a notebook's
+    `from IPython.display import display`, which the clean room cannot import, costs nothing."""
+    return {alias.asname or (alias.name if isinstance(node, ast.ImportFrom) else alias.name.split(".")[0])
+            for alias in node.names}

@@ -230,3 +230,38 @@ def test_a_class_mixing_notebooks_and_py_files(tmp_path):
     assert total == {"ada": FULL, "bob": sum(POINTS[n] for n in range(1, 6)), "cy": FULL, "dee": FULL, "gus": FULL}
     assert "not JSON" in rows["eve"]
     assert "2 notebooks" in rows["fay"]
+
+
+def test_imports_no_function_uses_go_into_no_file(tmp_path):
+    """A notebook that shows its plots imports IPython and matplotlib, which the clean room
+    does not hold: they cost nothing unless a graded function uses them."""
+    top = "from IPython.display import display\nimport matplotlib.pyplot as plt\nimport numpy as np\nimport math as m"
+    helper = "def squash(z):\n    return 1 / (1 + m.exp(-z)) if np.ndim(z) == 0 else 1 / (1 + np.exp(-z))"
+    cells = [top] + ALL + ["plt.plot([1, 2])\ndisplay(plt.gcf())", helper]
+    read = read_cells(cells)
+    assert all("IPython" not in text and "matplotlib" not in text for text in read.files.values())
+    assert "import math as m" not in read.files[FILES[1]]   # only squash uses it, and no graded function uses squash
+    results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(cells)))
+    assert sum(ex.score for ex in results.values()) == FULL
+
+
+def test_a_function_that_uses_an_import_gets_it_and_its_helpers(tmp_path):
+    cells = ["import numpy as np\nfrom IPython.display import display\nimport math as m",
+             "def squash(z):\n    return 1 / (1 + np.exp(-z)) + 0 * m.pi",
+             "def sigmoid(z):\n    return squash(z)",
+             "def relu(z):\n    display(z)\n    return np.maximum(0, z)"]
+    read = read_cells(cells)
+    text = read.files[FILES[1]]
+    assert "import math as m" in text and "def squash" in text and "from IPython.display import display" in text
+    results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(cells)), numbers={1})
+    assert results[1].score < POINTS[1]   # relu needs IPython, which the clean room cannot import
+    assert "IPython" in results[1].reason
+
+
+def test_an_earlier_exercise_used_but_not_written_comes_from_the_course(tmp_path):
+    forward = solution(3).replace("from ex01_activations import sigmoid\n", "")
+    assert "sigmoid(" in forward
+    read = read_cells(["import numpy as np", forward])
+    assert "from ex01_activations import sigmoid" in read.files[FILES[3]]
+    results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(["import numpy as np", forward])), numbers={3})
+    assert results[3].score == POINTS[3], results[3].reason
