@@ -54,8 +54,10 @@ def unwritten_function(test):
 
 
 def wrap(text, width=WIDTH):
-    """Every line of text cut to `width` columns at spaces, continued under its own indent (under
-    the test's name for a PASS/FAIL line, after the bar for a line the student's code printed)."""
+    """Every line of text cut to `width` columns at spaces: a PASS/FAIL line continued under the
+    test's name, a line the student's code printed after its bar, any other line after `… ` under
+    its own indent. A detail line can hold the student's text (a message, a repr); marked, its
+    continuation cannot pass for a line of ours, such as a PASS line."""
     width = max(MIN_WIDTH, int(width))
     out = []
     for line in text.split("\n"):
@@ -69,7 +71,7 @@ def wrap(text, width=WIDTH):
         elif body.startswith(tuple(MARKS.values())):
             more = " " * 11
         else:
-            more = "  "
+            more = "… "
         out.extend(textwrap.wrap(body, width, initial_indent=indent, subsequent_indent=indent + more,
                                  break_long_words=True, break_on_hyphens=False) or [line[:width]])
     return "\n".join(out)

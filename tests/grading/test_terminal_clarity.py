@@ -173,7 +173,7 @@ def test_results_json_says_a_missing_file_once_as_grade_all_does(run, solved):
         ex = load_catalog()[number - 1]
         assert entry["max_score"] == ex.points and entry["score"] == 0 and entry["number"] == f"{number}.1"
         assert entry["output"].startswith("not started: ")
-        text = " ".join(data["output"].split())   # grade all's one line, wrapped or not
+        text = " ".join(data["output"].replace("… ", "").split())   # grade all's one line, wrapped or not
         assert f"[not started] 0/{ex.points:g}: {entry['output'][len('not started: '):]}" in text
     assert data["score"] == FULL - 6 - 8
     assert sum(t["score"] for t in data["tests"]) == data["score"]
@@ -209,3 +209,29 @@ def test_student_text_of_several_lines_cannot_pass_for_the_graders_lines(run, so
     lines = [line.lstrip() for line in out.splitlines()]
     assert not any(line.startswith(("PASS   7.5", "Score: 62/62")) for line in lines), out
     assert "PASS   7.5 dW1" in out   # still shown: on one line, or marked as the student's
+
+
+LONG = "PASS   7.5 dW1 matches the numeric gradient  1/1"
+
+
+@pytest.mark.parametrize("how, pads", [("a call's message", 4), ("a call's message", 40), ("a repr", 3)])
+def test_a_long_line_of_student_text_wrapped_cannot_pass_for_the_graders_lines(run, solved, how, pads):
+    """One long line, no newline in it: wrapping at the terminal's width must not start a line of
+    ours with the student's words (padding puts them at a line's start at some width)."""
+    forged = FORGERIES[how][1].replace(FORGED, "pad " * pads + LONG)
+    edit(solved, "ex07_hidden_layer.py", FORGERIES[how][0], forged)
+    for columns in (40, 50, 60, 80, 100):
+        out = run("exercise", 7, "--path", solved, env={"COLUMNS": str(columns)}).output
+        assert not any(line.lstrip().startswith("PASS   7.5") for line in out.splitlines()), out
+        assert "dW1 matches the numeric" in " ".join(out.replace("… ", "").split())   # shown, marked
+
+
+def test_wrapped_detail_lines_are_marked_as_continued_at_every_width_and_offset():
+    from grader.feedback import wrap
+    for pad in range(0, 120, 7):
+        for width in (40, 57, 80, 100):
+            text = "  FAIL   7.5 dW1  0/1\n        dw1 raised ValueError: " + "y" * pad + " " + LONG
+            lines = wrap(text, width).splitlines()
+            assert all(len(line) <= width for line in lines)
+            assert not any(line.lstrip().startswith("PASS") for line in lines), lines
+            assert lines[0] == "  FAIL   7.5 dW1  0/1" and all(line.startswith("        … ") for line in lines[2:])
