@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import stat
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,14 +123,14 @@ def discover(submissions_dir, exclude=()):
             found.append(Submission(name, Path(entry.path), "other"))
 
     _unique_ids(found)
-    taken = {s.student.casefold() for s in found}
+    taken = {_alike(s.student) for s in found}
     for s in found:
         s.out_name = s.student
         if s.student.lower() in RESERVED:
             s.out_name = s.student + ".student"
-            while s.out_name.casefold() in taken:
+            while _alike(s.out_name) in taken:
                 s.out_name += "_"
-            taken.add(s.out_name.casefold())
+            taken.add(_alike(s.out_name))
             s.note = (s.note + "; " if s.note else "") + f"results in {s.out_name}/ (the name is one of the batch's own files)"
     found.sort(key=lambda s: sort_key(s.student))
     return found, ignored
@@ -143,7 +144,7 @@ def _unique_ids(found):
     while True:
         by_id = {}
         for s in found:
-            by_id.setdefault(s.student.casefold(), []).append(s)
+            by_id.setdefault(_alike(s.student), []).append(s)
         clashes = [g for g in by_id.values() if len(g) > 1 and any(s.student != _text(s.path.name) for s in g)]
         if not clashes:
             break
@@ -153,25 +154,35 @@ def _unique_ids(found):
                 s.note = f"two submissions for {group[0].student}: {names}; both graded, keep one"
             for s in group:
                 s.student = _text(s.path.name)
-    # Entry names still alike: they differ only in case, or only once written out (a real
-    # newline and a backslash-n read the same). Numbered, in the order of their bytes.
+    # Entry names still alike: they differ only in case, in how Unicode composes a letter, or
+    # only once written out (a real newline and a backslash-n read the same). Numbered, in the
+    # order of their bytes.
     seen = set()
     for s in sorted(found, key=lambda s: os.fsencode(s.path.name)):
         base, k = s.student, 1
-        while s.student.casefold() in seen:
+        while _alike(s.student) in seen:
             k += 1
             s.student = f"{base}~{k}"
         if k > 1:
             s.note = (s.note + "; " if s.note else "") + f"another entry's name reads the same: graded as {s.student}"
-        seen.add(s.student.casefold())
+        seen.add(_alike(s.student))
+
+
+def _alike(name):
+    """What a name reads as: two names alike here cannot be told apart in the gradebook (é
+    composed or as e and an accent, a fullwidth letter, case) or share a folder on some disks."""
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def _text(name):
     """A file name as text that can be written anywhere: undecodable bytes become \\xNN, and
-    control characters (a newline, a carriage return, an ANSI escape, a bidi override) are
-    written out, so a folder's name cannot add a line to the feedback or colour a terminal."""
+    control and invisible characters (a newline, a carriage return, an ANSI escape, a bidi
+    override, a zero-width space) are written out, so a folder's name cannot add a line to the
+    feedback, colour a terminal, or pass for another student's name."""
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return printable(text).replace("\n", "\\n").replace("\t", "\\t")
+    text = printable(text).replace("\n", "\\n").replace("\t", "\\t")
+    return "".join((f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
+                   if unicodedata.category(c) == "Cf" else c for c in text)
 
 
 def sort_key(student):

@@ -274,3 +274,19 @@ def test_a_fifo_named_like_a_zip_is_refused_without_hanging(subs, tmp_path):
         signal.signal(signal.SIGALRM, previous)
     assert result.submission.kind == "zip"
     assert result.reason.startswith("not a regular file")
+
+
+def test_names_alike_in_unicode_get_numbers_and_invisible_characters_are_written_out(subs):
+    (subs / "Jos\u00e9").mkdir()         # é as one character...
+    (subs / "Jose\u0301").mkdir()        # ...and as e and a combining accent: they read the same
+    (subs / "\uff41lice").mkdir()        # a fullwidth a
+    (subs / "alice").mkdir()
+    (subs / "bob").mkdir()
+    (subs / "bob\u200b").mkdir()         # a zero-width space
+    (subs / "carol\U000e0041.zip").write_bytes(b"")   # a tag character, invisible too
+    found, _ = sm.discover(subs)
+    students = [s.student for s in found]
+    assert len(set(students)) == 7 and len({sm._alike(s) for s in students}) == 7, students
+    assert "bob\\u200b" in students and "carol\\U000e0041" in students
+    assert sum("reads the same" in s.note for s in found) == 2   # one José, one alice: numbered
+    assert len({s.out_name for s in found}) == 7
