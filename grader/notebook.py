@@ -3,7 +3,8 @@ what a batch or the autograder stages for a student who handed one in.
 
 The notebook is read with nbformat, the format's own library, and never run here. From its code
 cells (in any order, whatever their ids, outputs, metadata or nbformat 4.x minor version) only
-definitions are kept: imports, functions, classes and constants (a name bound to literals).
+definitions are kept: imports, functions, classes, and assignments to names (`EPS = 1e-12`,
+`f = lambda z: ...`; one that a graded function does not use goes into no file, so it never runs).
 Everything else at the top level (plots, prints, a training run, `%matplotlib inline`,
 `!pip install ...`, `check(5)`, and imports of the course's own `grader`) is dropped, so it
 neither runs nor costs points; the functions are graded in the clean room like any file. When a
@@ -95,7 +96,7 @@ def read_cells(sources) -> NotebookFiles:
             for name in read[id(node)][2] if id(node) in read else ():
                 order += 1
                 definitions[name] = (order, node)
-    files = _exercise_files(definitions, read)
+    files = _exercise_files(definitions, read, problems)
     for name, text in list(files.items()):
         if len(text) > MAX_FILE_CHARS:   # as a handed-in .py file may not be
             del files[name]
@@ -120,7 +121,10 @@ def _parsed(source, room, read):
         compile(tree, "<cell>", "exec", dont_inherit=True)
         for node, names in kept:
             text = ast.unparse(node)
-            texts[id(node)] = (text, _names_in(text), names)
+            used, top = _names_in(text)
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and top & set(names):
+                continue   # `X = standardize(X)` changes a name, it does not define it: the first X stays
+            texts[id(node)] = (text, used, names)
     except SyntaxError as exc:
         return None, f"a syntax error{f' at its line {exc.lineno}' if exc.lineno else ''}: {exc.msg}"
     except (RecursionError, MemoryError):
@@ -178,11 +182,29 @@ def _kept(node):
         if node.level == 0 and node.module and _tool(node.module):
             return ()
         return ("import " + ast.unparse(node),)
-    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and _literal(node.value):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if all(isinstance(t, ast.Name) for t in targets):
-            return tuple(t.id for t in targets)
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        names = _assigned(node.targets if isinstance(node, ast.Assign) else [node.target])
+        if names and (isinstance(node.value, (ast.Lambda, ast.Name, ast.Attribute))
+                      or not set(names) & _exercise_functions()):   # `dz2 = dz2(y_hat, y)` uses dz2
+            return names
     return ()
+
+
+def _assigned(targets):
+    """The names `a = ...`, `a = b = ...` or `a, *b = ...` bind; () for any other target."""
+    names = []
+    for target in targets:
+        parts = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+        for part in parts:
+            part = part.value if isinstance(part, ast.Starred) else part
+            if not isinstance(part, ast.Name):
+                return ()
+            names.append(part.id)
+    return tuple(names)
+
+
+def _exercise_functions():
+    return {name for e in load_catalog() for name in e.functions}
 
 
 def _tool(module):
@@ -191,27 +213,23 @@ def _tool(module):
     return module.split(".")[0] in ("grader", "clean_room")
 
 
-def _literal(value):
-    try:
-        ast.literal_eval(value)
-        return True
-    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
-        return False
-
-
 def _names_in(text):
-    """The global names a definition uses (a parameter called dz2 is not the function dz2)."""
+    """(the global names a definition uses, those its own top level uses): a parameter called
+    dz2 is not the function dz2; `X = standardize(X)` uses X at its top level."""
     table = symtable.symtable(text, "<cell>", "exec")
     todo = list(table.get_children())
-    found = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    top = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    found = set(top)
     while todo:
         scope = todo.pop()
         todo += scope.get_children()
         found |= {s.get_name() for s in scope.get_symbols() if s.is_global() and s.is_referenced()}
-    return frozenset(found)
+    return frozenset(found), top
 
 
-def _exercise_files(definitions, read):
+def _exercise_files(definitions, read, problems):
+    """{exercise file: its source}; a note in `problems` for each global name a file's functions
+    use that nothing kept defines (`EPS` assigned inside an `if` or a `try`, or in a loop)."""
     catalog = load_catalog()
     owner = {name: e for e in catalog for name in e.functions}
     latest = {id(node) for _, node in definitions.values()}   # a redefined name keeps its last node
@@ -249,7 +267,12 @@ def _exercise_files(definitions, read):
             more = read[id(node)][1] - used
             used |= more
             todo += more
-        star = bool(used - bound - _BUILTINS)   # a name only a `from m import *` could bind
+        unbound = {name for name in used - bound - _BUILTINS - set(owner) if not name.startswith("__")}
+        star = bool(unbound)   # a name only a `from m import *` could bind
+        if unbound and not any("*" in _bound(n) for n in others):
+            names = ", ".join(sorted(unbound)[:5]) + (", ..." if len(unbound) > 5 else "")
+            problems.append(f"{exercise.file}: its code uses {names}, which no top-level definition of a cell "
+                            "defines (one inside an if, a try or a loop is not kept): it will fail with NameError")
         parts = head + [read[id(n)][0] for n in others if _bound(n) & used or (star and "*" in _bound(n))]
         parts += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(earlier.items())]
         parts += [read[id(n)][0] for n in unique if id(n) in chosen]

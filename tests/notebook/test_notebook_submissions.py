@@ -265,3 +265,40 @@ def test_an_earlier_exercise_used_but_not_written_comes_from_the_course(tmp_path
     assert "from ex01_activations import sigmoid" in read.files[FILES[3]]
     results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(["import numpy as np", forward])), numbers={3})
     assert results[3].score == POINTS[3], results[3].reason
+
+
+def test_assignments_a_function_uses_are_kept_and_others_never_run(tmp_path):
+    bce = solution(5).split("def bce", 1)[1].split("\ndef ", 1)[0]
+    cells = ["import numpy as np\nEPS = np.finfo(float).eps ** 0.5\nLO, HI = EPS, 1 - EPS",
+             "def mse(y, y_hat):\n    return float(np.mean((y - y_hat) ** 2))",
+             "def bce(y, y_hat):\n    p = np.clip(y_hat, LO, HI)\n    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))",
+             "sigmoid = lambda z: np.exp(-np.logaddexp(0, -z))",
+             "costly = open('/etc/hostname').read()\nmse = mse",   # used by nothing: never runs
+             "loss = bce(np.array([[1.0]]), np.array([[0.9]]))\nbce_value = bce\nbce = bce(np.ones((1, 1)), np.ones((1, 1)))"]
+    read = read_cells(cells)
+    assert "LO, HI = (EPS, 1 - EPS)" in read.files[FILES[5]] and "costly" not in read.files[FILES[5]]
+    assert "loss =" not in read.files[FILES[5]] and "bce = bce(" not in read.files[FILES[5]]   # a call is no definition of bce
+    assert "sigmoid = lambda" in read.files[FILES[1]] and read.problems == []
+    results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(cells)), numbers={1, 5})
+    assert results[5].score == POINTS[5], results[5].reason
+    assert results[1].tests[0].passed   # sigmoid, written as a lambda, is graded
+
+
+def test_a_name_defined_only_inside_an_if_or_a_try_gets_a_note():
+    cells = ["import numpy as np\ntry:\n    EPS = 1e-12\nexcept Exception:\n    pass",
+             "if True:\n    def squash(z):\n        return 1 / (1 + np.exp(-z))",
+             "def sigmoid(z):\n    return squash(z)",
+             "def bce(y, y_hat):\n    p = np.clip(y_hat, EPS, 1 - EPS)\n    return float(-np.mean(y * np.log(p)))"]
+    read = read_cells(cells)
+    assert sorted(read.problems) == [
+        f"{FILES[1]}: its code uses squash, which no top-level definition of a cell defines (one inside an if, "
+        "a try or a loop is not kept): it will fail with NameError",
+        f"{FILES[5]}: its code uses EPS, which no top-level definition of a cell defines (one inside an if, "
+        "a try or a loop is not kept): it will fail with NameError"]
+
+
+def test_a_name_changed_from_itself_keeps_its_first_definition():
+    cells = ["import numpy as np\nSCALE = 2.0", "SCALE = SCALE * 3",
+             "def relu(z):\n    return np.maximum(0, z) * SCALE / 2.0"]
+    text = read_cells(cells).files[FILES[1]]
+    assert "SCALE = 2.0" in text and "SCALE * 3" not in text
