@@ -272,7 +272,7 @@ def _exercise_files(definitions, read, problems):
         if unbound and not any("*" in _bound(n) for n in others):
             names = ", ".join(sorted(unbound)[:5]) + (", ..." if len(unbound) > 5 else "")
             problems.append(f"{exercise.file}: its code uses {names}, which no top-level definition of a cell "
-                            "defines (one inside an if, a try or a loop is not kept): it will fail with NameError")
+                            "defines (one inside an if, a try or a loop is not kept), so the code may fail with NameError")
         parts = head + [read[id(n)][0] for n in others if _bound(n) & used or (star and "*" in _bound(n))]
         parts += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(earlier.items())]
         parts += [read[id(n)][0] for n in unique if id(n) in chosen]

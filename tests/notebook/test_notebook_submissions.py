@@ -292,9 +292,9 @@ def test_a_name_defined_only_inside_an_if_or_a_try_gets_a_note():
     read = read_cells(cells)
     assert sorted(read.problems) == [
         f"{FILES[1]}: its code uses squash, which no top-level definition of a cell defines (one inside an if, "
-        "a try or a loop is not kept): it will fail with NameError",
+        "a try or a loop is not kept), so the code may fail with NameError",
         f"{FILES[5]}: its code uses EPS, which no top-level definition of a cell defines (one inside an if, "
-        "a try or a loop is not kept): it will fail with NameError"]
+        "a try or a loop is not kept), so the code may fail with NameError"]
 
 
 def test_a_name_changed_from_itself_keeps_its_first_definition():
