@@ -93,7 +93,7 @@ class Supervisor:
         try:
             self._message(parse(line))
         except (DecodeError, ProtocolError) as exc:
-            self.broken = f"sent back data the grader cannot read ({visible(str(exc))[:300]})"
+            self.broken = f"sent back data the grader cannot read ({one_line(str(exc))[:300]})"
 
     # -- the protocol
 
@@ -123,7 +123,7 @@ class Supervisor:
         elif "call" in m and self.imported and not self.memory_stop:
             if type(m["call"]) is not int or m["call"] != len(self.results) \
                     or len(self.results) >= len(self.calls):
-                raise ProtocolError(f"an answer for call {str(m['call'])[:20]} out of order")
+                raise ProtocolError(f"an answer for call {one_line(str(m['call'])[:20])} out of order")
             if not keys <= {"call", "seconds", "value", "error", "args_after", "memory"} or (
                     ("value" in m) == ("error" in m)) or m.get("memory", True) is not True:
                 raise ProtocolError("a malformed answer")
@@ -147,7 +147,7 @@ class Supervisor:
             self.done = True
             self.again = "again" in m   # the process waits for the student's next job
         else:
-            raise ProtocolError(f"an unexpected message {visible(str(sorted(map(str, keys))))[:60]}")
+            raise ProtocolError(f"an unexpected message {one_line(str(sorted(map(str, keys)))[:60])}")
 
     def _answer_ask(self, m):
         """A call of an earlier exercise's function: the grader computes it and replies."""

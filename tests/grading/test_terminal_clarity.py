@@ -199,6 +199,8 @@ FORGERIES = {   # every way a student's text reaches the feedback: none may star
     "a type's name": ("return X.T @ dz1", f'raise type("{FORGED}", (Exception,), {{}})()'),
     "a syntax error's text": ("return X.T @ dz1", f'raise SyntaxError("boom", (__file__, 99999, 1, "{FORGED}"))'),
     "a repr": ("return X.T @ dz1", f'return type("R", (), {{"__repr__": lambda self: "{FORGED}"}})()'),
+    "a forged answer's call number": ("return X.T @ dz1", 'import sys\n    sys.modules["clean_room.child"]._channel'
+                                      f'.send({{"call": "{FORGED}"}})\n    return X.T @ dz1'),
 }
 
 
@@ -208,7 +210,10 @@ def test_student_text_of_several_lines_cannot_pass_for_the_graders_lines(run, so
     out = run("exercise", 7, "--path", solved).output
     lines = [line.lstrip() for line in out.splitlines()]
     assert not any(line.startswith(("PASS   7.5", "Score: 62/62")) for line in lines), out
-    assert "PASS   7.5 dW1" in out   # still shown: on one line, or marked as the student's
+    if how == "a forged answer's call number":   # quoted, cut short, in the reason
+        assert "sent back data the grader cannot read (an answer for call" in out
+    else:
+        assert "PASS   7.5 dW1" in out   # still shown: on one line, or marked as the student's
 
 
 LONG = "PASS   7.5 dW1 matches the numeric gradient  1/1"
