@@ -66,6 +66,8 @@ def grade_tests(exercise, folder, tests, timeout=DEFAULT_TIMEOUT, **run_options)
     elif outcome.status != "ok":
         result.status, result.reason = "error", f"{exercise.file} {outcome.reason}"
     result.sandbox_error = next((o.reason for o in outcomes if o.status == "sandbox-error"), "")
+    if outcome.status not in ("ok", "missing", "sandbox-error") and outcome.running not in (None, "import"):
+        result.stopped_at = len(outcome.results)
 
     for k, test in enumerate(tests, start=1):
         number = f"{exercise.number}.{k}"

@@ -28,6 +28,7 @@ class ExerciseResult:
     seconds: float = 0.0
     notes: list = field(default_factory=list)   # the kit's word on earlier exercises this one calls
     sandbox_error: str = ""   # a run's sandbox failed (never the student's doing): the grader's failure
+    stopped_at: int = None    # the call (its index in the first run) that run stopped in, if it stopped in one
 
     @property
     def score(self):

@@ -200,20 +200,31 @@ def grade_both(number, folder, seed, timeout, staged=None):
                        black_boxes=engine.black_boxes_for(number), sources=engine.sources_for(number))
     if both.sandbox_error:
         raise GraderFailure(f"the sandbox does not work here: {both.sandbox_error}")
-    return _share(both, both.tests[len(hidden):], len(hidden)), _share(both, both.tests[:len(hidden)], 0)
+    in_hidden = both.stopped_at is not None and both.stopped_at < sum(len(t.calls) for t in hidden)
+    return (_share(both, both.tests[len(hidden):], len(hidden), STOPPED_ON_YOURS if in_hidden else None),
+            _share(both, both.tests[:len(hidden)], 0))
 
 
-def _share(both, tests, skipped):
+# Why a public test did not run when the run stopped in a call on the student's own inputs: the
+# run's own reason names that call, with its inputs (and whatever the student's code sent back),
+# and public tests are shown at once.
+STOPPED_ON_YOURS = ("your code stopped while it ran on your own inputs, before it reached these (the tests "
+                    "on your own inputs say why)")
+
+
+def _share(both, tests, skipped, stopped=None):
     """One set of inputs' share of a run that graded both: its tests numbered from 1 again, and
-    the status that set alone gets (the run's reason only if the run stopped within it)."""
+    the status that set alone gets (the run's reason only if the run stopped within it).
+    stopped: the reason to give instead of the run's, which is about the other set's inputs."""
     result = ExerciseResult(both.number, both.title, output=both.output, seconds=both.seconds)
     for t in tests:
         k = int(t.number.rsplit(".", 1)[1]) - skipped
-        result.tests.append(replace(t, number=f"{both.number}.{k}"))
+        output = f"not run: {stopped}" if stopped and t.output.startswith("not run:") else t.output
+        result.tests.append(replace(t, number=f"{both.number}.{k}", output=output))
     if tests and all(t.passed for t in tests):
         result.status = "done"
     elif any(t.output.startswith("not run:") for t in tests):   # engine's words for calls that never ran
-        result.status, result.reason = both.status, both.reason
+        result.status, result.reason = both.status, stopped or both.reason
     else:
         result.status = "not started" if both.status == "not started" else "failing"
     return result

@@ -239,3 +239,19 @@ def test_the_zip_reads_its_catalog_without_importing_pyyaml(container):
                             "print(len(load_catalog()), 'yaml' in sys.modules)"],
                            cwd=container.root / "source", capture_output=True, text=True, check=True)
     assert found.stdout.split() == [str(len(FILES)), "False"]
+
+
+def test_a_run_stopped_on_the_students_inputs_shows_none_of_them_in_the_public_tests(container):
+    """The run's reason names the call it stopped in, with its inputs, and whatever the student's
+    code sent back; public tests are shown at once, so they say only that the run stopped."""
+    leak = ('import sys\n    child = sys.modules["clean_room.child"]\n'
+            '    if child._current == 0:   # the first call: the student\'s own inputs come first\n'
+            '        child._channel.send({"call": 0, "value": {"HIDDEN " + repr(y.ravel().tolist()): 0}})\n'
+            '    return float(np.mean((y - y_hat) ** 2))')
+    data = container.grade(edited("ex05_losses.py", "return float(np.mean((y - y_hat) ** 2))", leak))
+    public, hidden = by_exercise(data, "public")[5], by_exercise(data, "yours")[5]
+    assert any("HIDDEN" in t["output"] for t in hidden)   # shown after the due date: the student's own
+    assert not any("HIDDEN" in t["output"] or "mse(y" in t["output"] for t in public), public
+    assert any("stopped while it ran on your own inputs" in t["output"] for t in public)
+    assert "HIDDEN" not in data["output"]
+    assert exercise_scores(data)[5] < POINTS[5]
