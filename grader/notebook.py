@@ -6,10 +6,12 @@ cells (in any order, whatever their ids, outputs, metadata or nbformat 4.x minor
 definitions are kept: imports, functions, classes, and assignments to names (`EPS = 1e-12`,
 `f = lambda z: ...`; one that a graded function does not use goes into no file, so it never runs).
 Everything else at the top level (plots, prints, a training run, `%matplotlib inline`,
-`!pip install ...`, `check(5)`, and imports of the course's own `grader`) is dropped, so it
-neither runs nor costs points; the functions are graded in the clean room like any file. When a
-name is defined twice, the last definition in the notebook wins, as it would when the notebook is
-run from top to bottom. `read_cells` does the same for a list of cell sources: `check(N)` in the
+`!pip install ...`, `check(5)`, an assignment computed from its own name such as `X =
+standardize(X)` or `dz2 = dz2(y_hat, y)`, imports of the course's own `grader`, and cells under
+a cell magic other than `%%time` and `%%capture`) is dropped, so it neither runs nor costs points;
+the functions are graded in the clean room like any file. A file holds every definition of the
+names it needs, in the notebook's order: the last one wins, and each sees what it saw, as when
+the notebook is run from top to bottom. `read_cells` does the same for a list of cell sources: `check(N)` in the
 kit's notebook (grader/notebook_check.py) reads the kernel's history of executed cells with it.
 
 Each exercise file gets the student's functions of that exercise, the helper functions, classes,
@@ -32,6 +34,8 @@ MAX_NOTEBOOK_BYTES = 8 << 20
 MAX_CODE_CHARS = 2 << 20  # its code cells together (outputs, images, take the rest of the 8 MB)
 MAX_FILE_CHARS = 1 << 20  # one exercise file made of it, as the batch takes a .py file
 MAX_DEFINITIONS = 5000   # names a notebook may define (the course's defines about 60): bounds staging's work
+MAX_PROBLEMS = 20        # notes on one notebook: they go into the feedback, the gradebook and the report
+KEEPS_DEFINITIONS = {"time", "capture"}   # cell magics that run the cell in the notebook's namespace
 _MAGIC = re.compile(r"^\s*(%|!|\w+\s*=\s*[!%])")
 _HELP = re.compile(r"^\s*[\w.]+\?\??\s*$")
 
@@ -83,7 +87,7 @@ def read_cells(sources) -> NotebookFiles:
     history. Nothing here runs the code."""
     if not isinstance(sources, dict):
         sources = {f"cell {number}": source for number, source in enumerate(sources, start=1)}
-    definitions, problems = {}, []
+    versions, nodes, problems = {}, [], []   # versions: {name: the nodes defining it, in order}
     read, trees = {}, []   # read: {id(node): (its text, the names it uses, those it defines)}; trees keep the ids theirs
     order = 0
     for label, source in sources.items():
@@ -93,15 +97,19 @@ def read_cells(sources) -> NotebookFiles:
             continue
         trees.append(tree)
         for node in tree.body:
-            for name in read[id(node)][2] if id(node) in read else ():
-                order += 1
-                definitions[name] = (order, node)
-    files = _exercise_files(definitions, read, problems)
+            if id(node) in read:
+                nodes.append(node)
+                for name in read[id(node)][2]:
+                    order += 1
+                    versions.setdefault(name, []).append(node)
+    files = _exercise_files(versions, nodes, read, problems)
     for name, text in list(files.items()):
         if len(text) > MAX_FILE_CHARS:   # as a handed-in .py file may not be
             del files[name]
             problems.append(f"{name} was left out: its code, with the helpers it uses, is over "
                             f"{MAX_FILE_CHARS >> 20} MB")
+    if len(problems) > MAX_PROBLEMS:
+        problems[MAX_PROBLEMS - 1:] = [f"and {len(problems) - MAX_PROBLEMS + 1} more notes like these"]
     return NotebookFiles(files, problems)
 
 
@@ -162,8 +170,13 @@ def _first_line(exc):
 
 
 def _without_magics(source):
-    """The cell without IPython's own syntax: magics, shell escapes, `x?` help (never run)."""
+    """The cell without IPython's own syntax: magics, shell escapes, `x?` help (never run). A
+    cell magic's cell is left out, unless the magic runs it as Python in the notebook's
+    namespace (`%%time`): then its first line goes."""
     if source.lstrip().startswith("%%"):
+        first, _, body = source.lstrip().partition("\n")
+        if first[2:].split()[:1] and first[2:].split()[0] in KEEPS_DEFINITIONS:
+            return "\n" * (source.count("\n") - body.count("\n")) + _without_magics(body)
         return ""
     return "\n".join("" if _MAGIC.match(line) or _HELP.match(line) else line for line in source.splitlines())
 
@@ -183,10 +196,7 @@ def _kept(node):
             return ()
         return ("import " + ast.unparse(node),)
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-        names = _assigned(node.targets if isinstance(node, ast.Assign) else [node.target])
-        if names and (isinstance(node.value, (ast.Lambda, ast.Name, ast.Attribute))
-                      or not set(names) & _exercise_functions()):   # `dz2 = dz2(y_hat, y)` uses dz2
-            return names
+        return _assigned(node.targets if isinstance(node, ast.Assign) else [node.target])
     return ()
 
 
@@ -202,9 +212,6 @@ def _assigned(targets):
             names.append(part.id)
     return tuple(names)
 
-
-def _exercise_functions():
-    return {name for e in load_catalog() for name in e.functions}
 
 
 def _tool(module):
@@ -227,57 +234,64 @@ def _names_in(text):
     return frozenset(found), top
 
 
-def _exercise_files(definitions, read, problems):
+def _exercise_files(versions, nodes, read, problems):
     """{exercise file: its source}; a note in `problems` for each global name a file's functions
-    use that nothing kept defines (`EPS` assigned inside an `if` or a `try`, or in a loop)."""
+    use that nothing kept defines (`EPS` assigned inside an `if` or a `try`, or in a loop).
+
+    A file holds every definition of each name its functions reach, in the notebook's order: run
+    from the top, it binds what running the notebook's definitions from the top binds, the last
+    definition winning, and `def train(lr=LR)` still sees the LR it saw there, even when a later
+    cell sets LR again."""
     catalog = load_catalog()
     owner = {name: e for e in catalog for name in e.functions}
-    latest = {id(node) for _, node in definitions.values()}   # a redefined name keeps its last node
-    unique, seen = [], set()
-    for _, node in sorted(definitions.values(), key=lambda item: item[0]):
-        if id(node) in latest and id(node) not in seen:
-            seen.add(id(node))
-            unique.append(node)
-    imports = [n for n in unique if isinstance(n, (ast.Import, ast.ImportFrom))]
+    imports = [n for n in nodes if isinstance(n, (ast.Import, ast.ImportFrom))]
     future = [n for n in imports if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
     others = [n for n in imports if n not in future]
-    head = list(dict.fromkeys(read[id(n)][0] for n in future))     # first in a file, or it does not compile
-    import_ids = {id(n) for n in imports}
-    helper = {name: n for n in unique if id(n) not in import_ids for name in read[id(n)][2] if name not in owner}
-    bound = set().union(*(_bound(n) for n in others), helper, definitions)
+    head = [read[id(n)][0] for n in future]     # first in a file, or it does not compile
+    code = {name: [n for n in found if not isinstance(n, (ast.Import, ast.ImportFrom))]
+            for name, found in versions.items()}
+    bound = set().union(*(_bound(n) for n in others), code)
     files = {}
     for exercise in catalog:
-        own = [n for n in unique if any(owner.get(name) is exercise for name in read[id(n)][2])]
-        if not own:
+        if not any(code.get(name) for name in exercise.functions):
             continue
-        chosen, earlier = {id(n) for n in own}, {}
-        used = set().union(*(read[id(n)][1] for n in own))
-        todo = list(used)
-        while todo:   # what this exercise's functions reach, transitively: helpers, constants, later functions
-            name = todo.pop()
-            other = owner.get(name)
-            if other is not None and other.number < exercise.number:   # the course's version, as from a .py file
-                earlier.setdefault(other.module, set()).add(name)
-                continue
-            node = definitions[name][1] if other is not None and other is not exercise and name in definitions \
-                else helper.get(name)
-            if node is None or id(node) in chosen:
-                continue
-            chosen.add(id(node))
-            more = read[id(node)][1] - used
-            used |= more
-            todo += more
-        unbound = {name for name in used - bound - _BUILTINS - set(owner) if not name.startswith("__")}
-        star = bool(unbound)   # a name only a `from m import *` could bind
+        chosen, earlier, used = _reach(exercise, owner, code, read, lambda found: found)
+        unbound = {name for name in _reach(exercise, owner, code, read, lambda found: found[-1:])[2]
+                   - bound - _BUILTINS - set(owner) if not name.startswith("__")}
+        star = bool(used - bound - _BUILTINS)   # a name only a `from m import *` could bind
         if unbound and not any("*" in _bound(n) for n in others):
             names = ", ".join(sorted(unbound)[:5]) + (", ..." if len(unbound) > 5 else "")
             problems.append(f"{exercise.file}: its code uses {names}, which no top-level definition of a cell "
                             "defines (one inside an if, a try or a loop is not kept), so the code may fail with NameError")
         parts = head + [read[id(n)][0] for n in others if _bound(n) & used or (star and "*" in _bound(n))]
+        parts = list(dict.fromkeys(parts))
         parts += [f"from {module} import {', '.join(sorted(names))}" for module, names in sorted(earlier.items())]
-        parts += [read[id(n)][0] for n in unique if id(n) in chosen]
+        parts += [read[id(n)][0] for n in nodes if id(n) in chosen]
         files[exercise.file] = "\n\n".join(parts) + "\n"
     return files
+
+
+def _reach(exercise, owner, code, read, pick):
+    """(the ids of the definitions the exercise's functions reach, transitively: helpers,
+    constants, later exercises' functions; {module: the earlier exercises' functions they use,
+    which come from the course as from a .py file}; every name reached). pick: which of a name's
+    definitions count (all of them, or the last)."""
+    chosen, earlier, used = set(), {}, set()
+    todo = [name for name in exercise.functions if code.get(name)]
+    while todo:
+        name = todo.pop()
+        if name in used:
+            continue
+        used.add(name)
+        other = owner.get(name)
+        if other is not None and other.number < exercise.number:
+            earlier.setdefault(other.module, set()).add(name)
+            continue
+        for node in pick(code.get(name, [])):
+            if id(node) not in chosen:
+                chosen.add(id(node))
+                todo.extend(read[id(node)][1])
+    return chosen, earlier, used
 
 
 _BUILTINS = frozenset(dir(__import__("builtins")))

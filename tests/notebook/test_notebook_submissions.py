@@ -302,3 +302,37 @@ def test_a_name_changed_from_itself_keeps_its_first_definition():
              "def relu(z):\n    return np.maximum(0, z) * SCALE / 2.0"]
     text = read_cells(cells).files[FILES[1]]
     assert "SCALE = 2.0" in text and "SCALE * 3" not in text
+
+
+def test_a_name_set_again_in_a_later_cell_leaves_what_earlier_definitions_saw(tmp_path):
+    """Run from the top, `def train(..., lr=LR)` binds the LR of its time; a later experiment cell
+    that sets LR again must neither break the file nor change train's default."""
+    train = solution(10).replace("def train(X, y, n_hidden=2, lr=0.5, epochs=2000, seed=0)",
+                                 "def train(X, y, n_hidden=2, lr=LR, epochs=EPOCHS, seed=0)")
+    assert "lr=LR" in train
+    cells = ["LR = 0.5\nEPOCHS = 2000"] + ALL[:9] + [train, ALL[10], "LR = 0.1\nparams, losses = train(X, y, lr=LR)"]
+    text = read_cells(cells).files[FILES[10]]
+    assert text.index("LR = 0.5") < text.index("def train") < text.index("LR = 0.1")
+    results = grade_notebook(write(tmp_path, "day7.ipynb", notebook(cells)), numbers={10})
+    assert results[10].score == POINTS[10], results[10].reason
+
+
+def test_a_cell_run_under_time_or_capture_keeps_its_definitions_and_others_go():
+    read = read_cells([f"%%time\n{solution(1)}", f"  %%capture out\n{solution(5)}",
+                       "%%bash\necho hi", "%%timeit\ndef relu(z):\n    return z"])
+    assert sorted(read.files) == [FILES[1], FILES[5]] and read.problems == []
+    assert "return np.maximum(0.0, z)" in read.files[FILES[1]] and "return z\n" not in read.files[FILES[1]]   # %%timeit's cell keeps nothing
+
+
+def test_a_function_bound_by_a_call_is_kept_and_one_computed_from_itself_is_not():
+    read = read_cells(["import numpy as np\nfrom functools import partial", solution(1),
+                       "relu = partial(np.maximum, 0.0)", "relu_prime = relu_prime(np.ones(3))"])
+    text = read.files[FILES[1]]
+    assert text.index("def relu(") < text.index("relu = partial(np.maximum, 0.0)")   # the last one wins
+    assert "from functools import partial" in text and "relu_prime(np.ones" not in text
+
+
+def test_notes_on_one_notebook_are_at_most_twenty():
+    read = read_cells([solution(1)] + ["def broken(:"] * 500)
+    assert len(read.problems) == 20 and read.problems[-1] == "and 481 more notes like these"
+    assert list(read.files) == [FILES[1]]
